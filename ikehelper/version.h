@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IKEHELPER_VERSION_H
+#define IKEHELPER_VERSION_H
+
+/* One version for the whole tree: the module's. */
+#include "../kmod/version.h"
+
+#define IKEVTI_USER_VERSION	IKEVTI_VERSION
+
+#endif /* IKEHELPER_VERSION_H */

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ikevti: route-based IPsec tunnel device.
+ */
+
+#include <linux/module.h>
+#include <linux/init.h>
+#include <net/genetlink.h>
+#include <net/rtnetlink.h>
+
+#include <uapi/linux/ikevti.h>
+
+#include "version.h"
+#include "device.h"
+#include "netlink.h"
+
+static int __init ikevti_mod_init(void)
+{
+	int ret;
+
+	ret = ikevti_device_init();
+	if (ret < 0)
+		return ret;
+
+	ret = ikevti_genetlink_init();
+	if (ret < 0)
+		goto err_device;
+
+	pr_info("ikevti " IKEVTI_VERSION " loaded, API %d\n", IKEVTI_API_VERSION);
+	return 0;
+
+err_device:
+	ikevti_device_uninit();
+	return ret;
+}
+
+static void __exit ikevti_mod_exit(void)
+{
+	/* Stop new configuration first, then take the devices down. */
+	ikevti_genetlink_uninit();
+	ikevti_device_uninit();
+}
+
+module_init(ikevti_mod_init);
+module_exit(ikevti_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Route-based IPsec tunnel device with its own ESP");
+MODULE_AUTHOR("The ikevti authors");
+MODULE_VERSION(IKEVTI_VERSION);
+MODULE_ALIAS_RTNL_LINK(IKEVTI_LINK_KIND);
+MODULE_ALIAS_GENL_FAMILY(IKEVTI_GENL_NAME);

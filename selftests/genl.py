@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Send raw, possibly malformed, generic-netlink requests to a family and
+print what the kernel answers.  The selftests use it to check that bad
+input gets the right errno and extack message.
+
+    genl.py [--family NAME] [--version N] [--reserved N] [--flags N]
+            CMD [TYPE:FORMAT:VALUE ...] [--tail HEX]
+
+FORMAT is u8, u16, u32, u64, str (NUL-terminated), bin (hex) or raw (hex
+bytes appended as they are, to build broken attributes).
+
+Prints "ok" and one "attr TYPE HEX" line per reply attribute and exits 0,
+or prints "error ENAME: extack message" and exits 1.
+"""
+
+import argparse
+import errno
+import os
+import socket
+import struct
+import sys
+
+NETLINK_GENERIC = 16
+SOL_NETLINK = 270
+NETLINK_EXT_ACK = 11
+NLM_F_REQUEST = 0x1
+NLM_F_ACK = 0x4
+NLM_F_CAPPED = 0x100
+NLM_F_ACK_TLVS = 0x200
+NLMSG_ERROR = 2
+NLMSG_DONE = 3
+GENL_ID_CTRL = 16
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID = 1
+CTRL_ATTR_FAMILY_NAME = 2
+NLMSGERR_ATTR_MSG = 1
+
+
+def align(n):
+    return (n + 3) & ~3
+
+
+def attr(atype, payload):
+    hdr = struct.pack("=HH", 4 + len(payload), atype)
+    return hdr + payload + b"\0" * (align(len(payload)) - len(payload))
+
+
+def parse_attrs(data):
+    out = []
+    off = 0
+    while off + 4 <= len(data):
+        alen, atype = struct.unpack_from("=HH", data, off)
+        if alen < 4 or off + alen > len(data):
+            break
+        out.append((atype & 0x3FFF, data[off + 4:off + alen]))
+        off += align(alen)
+    return out
+
+
+class Genl:
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                                  NETLINK_GENERIC)
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        self.sock.bind((0, 0))
+        self.seq = 1
+
+    def request(self, family, cmd, payload, version=1, reserved=0,
+                flags=NLM_F_REQUEST | NLM_F_ACK):
+        self.seq += 1
+        body = struct.pack("=BBH", cmd, version, reserved) + payload
+        msg = struct.pack("=IHHII", 16 + len(body), family, flags,
+                          self.seq, 0) + body
+        self.sock.send(msg)
+        replies = []
+        while True:
+            data = self.sock.recv(65536)
+            off = 0
+            while off + 16 <= len(data):
+                mlen, mtype, mflags, seq, _ = struct.unpack_from("=IHHII",
+                                                                 data, off)
+                if mlen < 16:
+                    raise RuntimeError("bad netlink length")
+                m = data[off + 16:off + mlen]
+                off += align(mlen)
+                if seq != self.seq:
+                    continue
+                if mtype == NLMSG_ERROR:
+                    err = struct.unpack_from("=i", m)[0]
+                    ext = ""
+                    if mflags & NLM_F_ACK_TLVS:
+                        olen = struct.unpack_from("=I", m, 4)[0]
+                        skip = 4 + (16 if mflags & NLM_F_CAPPED
+                                    else align(olen))
+                        for t, v in parse_attrs(m[skip:]):
+                            if t == NLMSGERR_ATTR_MSG:
+                                ext = v.rstrip(b"\0").decode()
+                    return err, ext, replies
+                if mtype == NLMSG_DONE:
+                    return 0, "", replies
+                replies.append(m[4:])
+
+    def resolve(self, name):
+        err, ext, replies = self.request(
+            GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+            attr(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0"), version=2)
+        if err:
+            raise OSError(-err, "family %s: %s" % (name, ext or
+                                                   os.strerror(-err)))
+        for rep in replies:
+            for t, v in parse_attrs(rep):
+                if t == CTRL_ATTR_FAMILY_ID:
+                    return struct.unpack("=H", v[:2])[0]
+        raise OSError(errno.ENOENT, "family %s not found" % name)
+
+
+def encode(spec):
+    try:
+        atype, fmt, value = spec.split(":", 2)
+        atype = int(atype, 0)
+    except ValueError:
+        sys.exit("genl.py: bad attribute '%s' (want TYPE:FORMAT:VALUE)" % spec)
+    if fmt == "raw":
+        return bytes.fromhex(value)
+    packers = {"u8": "=B", "u16": "=H", "u32": "=I", "u64": "=Q"}
+    if fmt in packers:
+        return attr(atype, struct.pack(packers[fmt], int(value, 0)))
+    if fmt == "str":
+        return attr(atype, value.encode() + b"\0")
+    if fmt == "bin":
+        return attr(atype, bytes.fromhex(value))
+    sys.exit("genl.py: unknown format '%s'" % fmt)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--family", default="ikevti")
+    ap.add_argument("--version", type=int, default=1)
+    ap.add_argument("--reserved", type=int, default=0)
+    ap.add_argument("--tail", default="", help="hex bytes after the attributes")
+    ap.add_argument("cmd", type=lambda s: int(s, 0))
+    ap.add_argument("attrs", nargs="*")
+    a = ap.parse_args()
+
+    g = Genl()
+    try:
+        fam = g.resolve(a.family)
+    except OSError as e:
+        print("error %s: %s" % (errno.errorcode.get(e.errno, e.errno),
+                                e.strerror))
+        return 1
+    payload = b"".join(encode(s) for s in a.attrs) + bytes.fromhex(a.tail)
+    err, ext, replies = g.request(fam, a.cmd, payload, version=a.version,
+                                  reserved=a.reserved)
+    if err:
+        print("error %s: %s" % (errno.errorcode.get(-err, -err), ext))
+        return 1
+    print("ok")
+    for rep in replies:
+        for t, v in parse_attrs(rep):
+            print("attr %d %s" % (t, v.hex()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
