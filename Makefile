@@ -20,7 +20,7 @@ KBUILD_OUT := build/$(KREL)
 # Kernels the VM selftests of `make check` run on.
 KVERS ?= 6.1 6.12
 
-KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*.h uapi/linux/*.h)
+KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/*/*.h uapi/linux/*.h)
 
 .PHONY: all module user ikehelper tools deps check unit demo \
 	install install-module install-user clean help lint print-kdir
@@ -38,7 +38,7 @@ $(KBUILD_OUT)/ikevti.ko: $(KMOD_SRC)
 	@mkdir -p $(KBUILD_OUT)
 	@find $(KBUILD_OUT) -type l ! -exec test -e {} \; -delete
 	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/kmod $(CURDIR)/uapi $(KBUILD_OUT)/
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_OUT) W=1 IKEVTI_WERROR=1 modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_OUT) W=1 IKEVTI_WERROR=1 IKEVTI_SELFTEST=1 modules
 
 user: ikehelper tools
 

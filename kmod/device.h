@@ -2,8 +2,38 @@
 #ifndef _IKEVTI_DEVICE_H
 #define _IKEVTI_DEVICE_H
 
-#include <net/net_namespace.h>
+#include <linux/in6.h>
+#include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <net/gro_cells.h>
+#include <net/net_namespace.h>
+
+#include "stats.h"
+
+union ikevti_addr {
+	__be32 v4;
+	struct in6_addr v6;
+};
+
+/*
+ * What `ip link add/set ... type ikevti` configures.  Replaced as a whole
+ * under RTNL and read under RCU by the datapath.
+ */
+struct ikevti_params {
+	union ikevti_addr local;
+	union ikevti_addr remote;
+	union ikevti_addr nexthop;
+	unsigned short family;		/* of the underlay: AF_INET(6), or 0 */
+	bool has_local;
+	bool has_remote;
+	bool has_nexthop;
+	u32 link;
+	u32 fwmark;
+	u32 replay_window;
+	u8 ttl;
+	u8 tos;
+	struct rcu_head rcu;
+};
 
 struct ikevti_device {
 	struct net_device *dev;
@@ -12,9 +42,32 @@ struct ikevti_device {
 	 * even when the device itself is moved to another namespace.
 	 */
 	possible_net_t creating_net;
+	struct ikevti_params __rcu *params;
+
+	/* SAs; RCU for the datapath, sa_lock for changes.  Newest first. */
+	struct list_head sa_out;
+	struct list_head sa_in;
+	struct mutex sa_lock;		/* SA lists and dead */
+	bool dead;			/* unregistering: no new SAs */
+
+	struct gro_cells gro_cells;
+	struct ikevti_stats __percpu *stats;
+	unsigned long acquire_next;	/* jiffies: ACQUIRE rate limit */
+	struct list_head node;		/* ikevti_devices */
 };
+
+static inline struct net *ikevti_underlay_net(const struct ikevti_device *ikd)
+{
+	return read_pnet(&ikd->creating_net);
+}
 
 int ikevti_device_init(void);
 void ikevti_device_uninit(void);
+bool ikevti_is_device(const struct net_device *dev);
+void ikevti_device_update_carrier(struct ikevti_device *ikd);
+struct ikevti_device *ikevti_device_by_addr(struct net *net,
+					    unsigned short family,
+					    const void *saddr,
+					    const void *daddr);
 
 #endif /* _IKEVTI_DEVICE_H */

@@ -13,24 +13,40 @@
 #include "version.h"
 #include "device.h"
 #include "netlink.h"
+#include "receive.h"
+#include "replay.h"
+#include "sa.h"
 
 static int __init ikevti_mod_init(void)
 {
 	int ret;
 
-	ret = ikevti_device_init();
+	ret = ikevti_replay_selftest();
 	if (ret < 0)
 		return ret;
 
-	ret = ikevti_genetlink_init();
+	ret = ikevti_sa_init();
+	if (ret < 0)
+		return ret;
+	ret = ikevti_device_init();
+	if (ret < 0)
+		goto err_sa;
+	ret = ikevti_receive_init();
 	if (ret < 0)
 		goto err_device;
+	ret = ikevti_genetlink_init();
+	if (ret < 0)
+		goto err_receive;
 
 	pr_info("ikevti " IKEVTI_VERSION " loaded, API %d\n", IKEVTI_API_VERSION);
 	return 0;
 
+err_receive:
+	ikevti_receive_uninit();
 err_device:
 	ikevti_device_uninit();
+err_sa:
+	ikevti_sa_uninit();
 	return ret;
 }
 
@@ -38,7 +54,9 @@ static void __exit ikevti_mod_exit(void)
 {
 	/* Stop new configuration first, then take the devices down. */
 	ikevti_genetlink_uninit();
+	ikevti_receive_uninit();
 	ikevti_device_uninit();
+	ikevti_sa_uninit();
 }
 
 module_init(ikevti_mod_init);

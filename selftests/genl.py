@@ -7,8 +7,12 @@ input gets the right errno and extack message.
     genl.py [--family NAME] [--version N] [--reserved N] [--flags N]
             CMD [TYPE:FORMAT:VALUE ...] [--tail HEX]
 
-FORMAT is u8, u16, u32, u64, str (NUL-terminated), bin (hex) or raw (hex
-bytes appended as they are, to build broken attributes).
+FORMAT is u8, u16, u32, u64, be32, str (NUL-terminated), bin (hex), flag,
+or raw (hex bytes appended as they are, to build broken attributes).
+
+An argument that starts with '[' is a JSON list of attributes instead,
+each [TYPE, FORMAT, VALUE], where FORMAT may also be "nest" with a list of
+attributes as its VALUE:  '[[3, "u32", 5], [5, "nest", [[1, "u8", 1]]]]'
 
 Prints "ok" and one "attr TYPE HEX" line per reply attribute and exits 0,
 or prints "error ENAME: extack message" and exits 1.
@@ -16,6 +20,7 @@ or prints "error ENAME: extack message" and exits 1.
 
 import argparse
 import errno
+import json
 import os
 import socket
 import struct
@@ -115,7 +120,19 @@ class Genl:
         raise OSError(errno.ENOENT, "family %s not found" % name)
 
 
+def encode_json(items):
+    out = b""
+    for atype, fmt, value in items:
+        if fmt == "nest":
+            out += attr(atype | 0x8000, encode_json(value))
+        else:
+            out += encode("%d:%s:%s" % (atype, fmt, value))
+    return out
+
+
 def encode(spec):
+    if spec.startswith("["):
+        return encode_json(json.loads(spec))
     try:
         atype, fmt, value = spec.split(":", 2)
         atype = int(atype, 0)
@@ -123,7 +140,10 @@ def encode(spec):
         sys.exit("genl.py: bad attribute '%s' (want TYPE:FORMAT:VALUE)" % spec)
     if fmt == "raw":
         return bytes.fromhex(value)
-    packers = {"u8": "=B", "u16": "=H", "u32": "=I", "u64": "=Q"}
+    packers = {"u8": "=B", "u16": "=H", "u32": "=I", "u64": "=Q",
+               "be32": ">I"}
+    if fmt == "flag":
+        return attr(atype, b"")
     if fmt in packers:
         return attr(atype, struct.pack(packers[fmt], int(value, 0)))
     if fmt == "str":
