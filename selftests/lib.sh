@@ -20,6 +20,12 @@ else
 	IKEVTICTL=$(command -v ikevtictl)
 fi
 
+# The ip(8) plugin for "type ikevti" options, when this tree built it;
+# otherwise the installed one in iproute2's own directory.
+if [ -e "$IKEVTI_TOP/tools/link_ikevti.so" ]; then
+	export IP_LIB_DIR=$IKEVTI_TOP/tools
+fi
+
 # Names of what a test created, removed by cleanup.
 __ns_list=()
 __cleanup_hooks=()
