@@ -22,7 +22,7 @@ KVERS ?= 6.1 6.12
 
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/*/*.h uapi/linux/*.h)
 
-.PHONY: all module user ikehelper tools deps check unit demo \
+.PHONY: all module user ikehelper tools deps check unit demo bench \
 	install install-module install-user clean help lint print-kdir
 
 all: module user
@@ -61,6 +61,11 @@ check:
 	@$(MAKE) --no-print-directory all
 	@selftests/check $(KVERS)
 
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@selftests/vm/run --timeout 1800 -- $(CURDIR)/selftests/bench.sh
+
 demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
@@ -94,6 +99,7 @@ help:
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make check      host unit tests, then the selftests in a VM per kernel ($(KVERS))"
 	@echo "make demo       boot a VM and show an ikevti device"
+	@echo "make bench      ikevti against XFRM and WireGuard, in a VM"
 	@echo "make lint       checkpatch --strict and sparse on the module"
 	@echo "make install    install the module and the tools (DESTDIR, PREFIX)"
 	@echo "KDIR now: $(KDIR)"
