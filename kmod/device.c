@@ -256,9 +256,13 @@ static int ikevti_parse_params(struct net *net, struct ikevti_params *p,
 			return -ENODEV;
 		}
 	}
-	if (p->has_nexthop && !p->link) {
-		NL_SET_ERR_MSG(extack, "ikevti: a nexthop needs an outgoing device (dev)");
-		return -EINVAL;
+	if (p->has_nexthop) {
+		/* Sending to a fixed next hop past the routing table needs a
+		 * route of our own making; until then, say so plainly.
+		 */
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_IKEVTI_NEXTHOP],
+				    "ikevti: a fixed nexthop is not supported yet; pin the interface alone (dev), which requires the route to use it");
+		return -EOPNOTSUPP;
 	}
 	if (data[IFLA_IKEVTI_FWMARK])
 		p->fwmark = nla_get_u32(data[IFLA_IKEVTI_FWMARK]);

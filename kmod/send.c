@@ -118,10 +118,14 @@ static int ikevti_xmit4(struct ikevti_device *ikd,
 {
 	struct net *net = ikevti_underlay_net(ikd);
 	u8 dsfield = ikevti_outer_dsfield(p, cb->dsfield);
+	/*
+	 * A pinned interface does not steer the lookup (with an oif the
+	 * kernel would call any destination on-link there): the route
+	 * must choose it by itself, as with NEC IX "outgoing-interface auto".
+	 */
 	struct flowi4 fl4 = {
 		.daddr = p->remote.v4,
 		.saddr = p->has_local ? p->local.v4 : 0,
-		.flowi4_oif = p->link,
 		.flowi4_mark = p->fwmark,
 		.flowi4_proto = IPPROTO_ESP,
 		.flowi4_tos = RT_TOS(dsfield),
@@ -153,7 +157,6 @@ static int ikevti_xmit6(struct ikevti_device *ikd,
 	u8 dsfield = ikevti_outer_dsfield(p, cb->dsfield);
 	struct flowi6 fl6 = {
 		.daddr = p->remote.v6,
-		.flowi6_oif = p->link,
 		.flowi6_mark = p->fwmark,
 		.flowi6_proto = IPPROTO_ESP,
 		.flowlabel = ip6_make_flowinfo(dsfield, 0),

@@ -25,11 +25,12 @@
  *                                             learnt from its packets
  *   IFLA_IKEVTI_LINK           u32  ifindex of the outgoing interface (NEC
  *                                   IX outgoing-interface); 0: any
- *   IFLA_IKEVTI_NEXTHOP        4 or 16 bytes  with LINK: always send to
- *                                   this next hop on LINK without a route
- *                                   lookup; absent with LINK: look the
- *                                   route up and require it to use LINK
- *                                   ("auto")
+ *   IFLA_IKEVTI_NEXTHOP        4 or 16 bytes  reserved for sending to a
+ *                                   fixed next hop on LINK without a route
+ *                                   lookup; refused (EOPNOTSUPP) for now.
+ *                                   LINK alone means: look the route up
+ *                                   and require it to use LINK (NEC IX
+ *                                   "outgoing-interface ... auto")
  *   IFLA_IKEVTI_FWMARK         u32  mark of the outer packets
  *   IFLA_IKEVTI_TTL            u8   outer TTL / hop limit; 0: inherit
  *   IFLA_IKEVTI_TOS            u8   outer DSCP (upper 6 bits);
