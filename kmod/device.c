@@ -61,8 +61,9 @@ struct ikevti_device *ikevti_device_by_addr(struct net *net,
 }
 
 /*
- * The carrier is up while an outbound SA exists and, with a pinned
- * outgoing interface, that interface is up.
+ * The carrier is up while an outbound SA exists (or, on demand, always,
+ * so that traffic can ask for one) and, with a pinned outgoing interface,
+ * that interface is up.
  */
 void ikevti_device_update_carrier(struct ikevti_device *ikd)
 {
@@ -70,8 +71,8 @@ void ikevti_device_update_carrier(struct ikevti_device *ikd)
 	bool up;
 
 	rcu_read_lock();
-	up = !list_empty(&ikd->sa_out);
 	p = rcu_dereference(ikd->params);
+	up = p->mode == IKEVTI_MODE_ON_DEMAND || !list_empty(&ikd->sa_out);
 	if (up && p->link) {
 		struct net_device *ldev;
 
@@ -189,6 +190,7 @@ static const struct nla_policy ikevti_link_policy[IFLA_IKEVTI_MAX + 1] = {
 	[IFLA_IKEVTI_TOS]	= { .type = NLA_U8 },
 	[IFLA_IKEVTI_REPLAY_WINDOW] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &ikevti_replay_range),
+	[IFLA_IKEVTI_MODE]	= NLA_POLICY_MAX(NLA_U8, IKEVTI_MODE_ON_DEMAND),
 };
 
 /* An address attribute: 4 or 16 bytes; returns its family or -EINVAL. */
@@ -278,6 +280,8 @@ static int ikevti_parse_params(struct net *net, struct ikevti_params *p,
 	}
 	if (data[IFLA_IKEVTI_REPLAY_WINDOW])
 		p->replay_window = nla_get_u32(data[IFLA_IKEVTI_REPLAY_WINDOW]);
+	if (data[IFLA_IKEVTI_MODE])
+		p->mode = nla_get_u8(data[IFLA_IKEVTI_MODE]);
 	return 0;
 }
 
@@ -343,7 +347,7 @@ static size_t ikevti_get_size(const struct net_device *dev)
 {
 	return 3 * nla_total_size(16) +		/* LOCAL REMOTE NEXTHOP */
 	       2 * nla_total_size(4) +		/* LINK FWMARK */
-	       2 * nla_total_size(1) +		/* TTL TOS */
+	       3 * nla_total_size(1) +		/* TTL TOS MODE */
 	       nla_total_size(4);		/* REPLAY_WINDOW */
 }
 
@@ -369,6 +373,7 @@ static int ikevti_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    (p->fwmark && nla_put_u32(skb, IFLA_IKEVTI_FWMARK, p->fwmark)) ||
 	    nla_put_u8(skb, IFLA_IKEVTI_TTL, p->ttl) ||
 	    nla_put_u8(skb, IFLA_IKEVTI_TOS, p->tos) ||
+	    nla_put_u8(skb, IFLA_IKEVTI_MODE, p->mode) ||
 	    nla_put_u32(skb, IFLA_IKEVTI_REPLAY_WINDOW, p->replay_window))
 		return -EMSGSIZE;
 	return 0;

@@ -32,6 +32,7 @@ struct ikevti_params {
 	u32 replay_window;
 	u8 ttl;
 	u8 tos;
+	u8 mode;			/* enum ikevti_mode */
 	struct rcu_head rcu;
 };
 

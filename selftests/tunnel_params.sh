@@ -120,5 +120,29 @@ check_eq "outgoing interface down: carrier down" 0 \
 	"$(ip netns exec "$P" cat /sys/class/net/ikv0/carrier)"
 ip -n "$P" link set p0 up
 
+# --- on demand (trigger mode): carrier up, traffic asks for an SA -------
+check_cmd "an on-demand tunnel" \
+	ip -n "$P" link add ikv9 type ikevti local 10.7.0.2 remote 10.7.0.9 mode on-demand
+check_match "shows mode on-demand" 'mode on-demand' "$(ip -n "$P" -d link show ikv9)"
+ip -n "$P" addr add 172.29.0.1/32 peer 172.29.0.2/32 dev ikv9
+# Only the pings: no IPv6 router solicitation may ask first.
+ip netns exec "$P" sysctl -q -w net.ipv6.conf.ikv9.disable_ipv6=1
+ip -n "$P" link set ikv9 up
+check_eq "carrier up without any SA" 1 "$(ip netns exec "$P" cat /sys/class/net/ikv9/carrier)"
+events=$IKEVTI_TOP/build/tp-ev-$P.json
+timeout 4 ip netns exec "$P" "$IKEVTICTL" --json monitor >"$events" 2>/dev/null &
+mon=$!
+sleep 1
+check_fail "no SA: the packets are dropped" \
+	ip netns exec "$P" ping -c 3 -i 0.2 -W 1 172.29.0.2
+wait $mon
+check_eq "one ACQUIRE for the burst (rate-limited), naming the packet" 1 \
+	"$(grep -c '"event":"acquire".*"dst":"172.29.0.2"' "$events")"
+rm -f "$events"
+check_eq "counted as no outbound SA" 3 \
+	"$(ip netns exec "$P" "$IKEVTICTL" --json link show ikv9 |
+	   python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["no_sa_out"])')"
+check_eq "and nothing left in clear" 0 "$(ip netns exec "$P" cat /sys/class/net/ikv9/statistics/tx_packets)"
+
 kmsg_check "kernel log stays clean"
 finish

@@ -28,7 +28,7 @@
 
 /* The options, in the order of lk_opt_table. */
 enum { LK_LOCAL, LK_REMOTE, LK_DEV, LK_NEXTHOP, LK_FWMARK, LK_TTL, LK_TOS,
-       LK_REPLAY, LK_NOPTS };
+       LK_REPLAY, LK_MODE, LK_NOPTS };
 
 struct lk_addr {
 	int family;			/* 0: not given */
@@ -49,6 +49,7 @@ struct lk_opts {
 	__u8 ttl;
 	__u8 tos;
 	__u32 replay_window;
+	__u8 mode;
 };
 
 static int lk_need_value(const char *opt)
@@ -204,6 +205,21 @@ static int lk_parse_replay(struct lk_opts *o, const char *opt,
 			     &o->replay_window);
 }
 
+static int lk_parse_mode(struct lk_opts *o, const char *opt, const char *arg)
+{
+	if (!strcmp(arg, "always-on")) {
+		o->mode = IKEVTI_MODE_ALWAYS_ON;
+	} else if (!strcmp(arg, "on-demand")) {
+		o->mode = IKEVTI_MODE_ON_DEMAND;
+	} else {
+		fprintf(stderr,
+			"ikevti: %s '%s' is neither always-on nor on-demand\n",
+			opt, arg);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct lk_opt {
 	const char *name;
 	int (*parse)(struct lk_opts *o, const char *opt, const char *arg);
@@ -216,6 +232,7 @@ static const struct lk_opt {
 	[LK_TTL] = { "ttl", lk_parse_ttl },
 	[LK_TOS] = { "tos", lk_parse_tos },
 	[LK_REPLAY] = { "replay-window", lk_parse_replay },
+	[LK_MODE] = { "mode", lk_parse_mode },
 };
 
 #define LK_SEEN(o, i)	((o)->seen & (1U << (i)))
@@ -306,6 +323,9 @@ static int lk_emit(const struct lk_opts *o, struct nlmsghdr *n)
 	    lk_put(n, IFLA_IKEVTI_REPLAY_WINDOW, &o->replay_window,
 		   sizeof(o->replay_window)))
 		return -1;
+	if (LK_SEEN(o, LK_MODE) &&
+	    lk_put(n, IFLA_IKEVTI_MODE, &o->mode, sizeof(o->mode)))
+		return -1;
 	return 0;
 }
 
@@ -320,6 +340,7 @@ static void lk_print_help(struct link_util *lu, int argc, char **argv,
 		"               [ dev UNDERLAY ] [ nexthop { ADDR | auto } ]\n"
 		"               [ fwmark MARK ] [ ttl { TTL | inherit } ]\n"
 		"               [ tos { TOS | inherit } ] [ replay-window PACKETS ]\n"
+		"               [ mode { always-on | on-demand } ]\n"
 		"       ip link set NAME type ikevti [ OPTION ]...   (the options above)\n"
 		"\n"
 		"Where: ADDR    := an IPv4 or IPv6 address; local, remote and nexthop\n"
@@ -330,7 +351,9 @@ static void lk_print_help(struct link_util *lu, int argc, char **argv,
 		"       TOS     := 0..0xfc, the outer DSCP shifted left by 2; the\n"
 		"                  ECN bits must be 0 (ECN follows RFC 6040)\n"
 		"       PACKETS := 0..%u, the default anti-replay window of the SAs\n"
-		"                  (0 turns it off)\n",
+		"                  (0 turns it off)\n"
+		"       always-on: no carrier without an outbound SA (the default);\n"
+		"       on-demand: carrier up, traffic without an SA raises ACQUIRE\n",
 		IKEVTI_REPLAY_WINDOW_MAX);
 }
 
@@ -459,6 +482,12 @@ static void lk_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	if (u32)
 		print_color_uint(PRINT_ANY, COLOR_NONE, "replay_window",
 				 "replay-window %u ", *u32);
+
+	u8 = lk_get(tb[IFLA_IKEVTI_MODE], sizeof(*u8));
+	if (u8)
+		print_color_string(PRINT_ANY, COLOR_NONE, "mode", "mode %s ",
+				   *u8 == IKEVTI_MODE_ON_DEMAND ? "on-demand" :
+				   "always-on");
 }
 
 extern struct link_util ikevti_link_util;

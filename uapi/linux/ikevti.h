@@ -13,7 +13,7 @@
  *
  *   ip link add NAME type ikevti local A remote B [dev UNDERLAY]
  *       [nexthop N] [fwmark M] [ttl N|inherit] [tos N|inherit]
- *       [replay-window N]
+ *       [replay-window N] [mode always-on|on-demand]
  *
  * IFLA_INFO_DATA of an ikevti link:
  *   IFLA_IKEVTI_LOCAL          4 or 16 bytes  source address of the outer
@@ -38,6 +38,14 @@
  *                                   ECN always follows RFC 6040.
  *   IFLA_IKEVTI_REPLAY_WINDOW  u32  default anti-replay window of the SAs
  *                                   added without one; 0 turns it off
+ *   IFLA_IKEVTI_MODE           u8   IKEVTI_MODE_ALWAYS_ON (default): the
+ *                                   carrier is down while no outbound SA
+ *                                   exists, so routes through the tunnel
+ *                                   are not used (NEC IX connect-type
+ *                                   auto).  IKEVTI_MODE_ON_DEMAND: the
+ *                                   carrier stays up, and a packet with no
+ *                                   outbound SA is dropped and raises
+ *                                   IKEVTI_CMD_EV_ACQUIRE (trigger mode).
  *
  * Both address attributes of one link must have the same family; the
  * underlay (sockets, routes, LINK) is the network namespace the link was
@@ -160,6 +168,12 @@
 #define IKEVTI_REPLAY_WINDOW_MAX	1048576
 /* The default window of a link created without one. */
 #define IKEVTI_REPLAY_WINDOW_DEFAULT	1024
+/* IFLA_IKEVTI_MODE */
+enum ikevti_mode {
+	IKEVTI_MODE_ALWAYS_ON,
+	IKEVTI_MODE_ON_DEMAND
+};
+
 /* IFLA_IKEVTI_TOS value that copies the inner DSCP. */
 #define IKEVTI_TOS_INHERIT		1
 /* Fraction of the sequence space after which EV_SEQ_WRAP fires: 7/8. */
@@ -363,6 +377,7 @@ enum {
 	IFLA_IKEVTI_TTL,
 	IFLA_IKEVTI_TOS,
 	IFLA_IKEVTI_REPLAY_WINDOW,
+	IFLA_IKEVTI_MODE,
 
 	__IFLA_IKEVTI_MAX
 };
