@@ -25,6 +25,8 @@
 #define IKEVTI_TAILROOM		(255 + 2 + 32)
 #define IKEVTI_DEFAULT_MTU	1400
 #define IKEVTI_DEFAULT_TTL	64
+#define IKEVTI_FEATURES		(NETIF_F_HW_CSUM | NETIF_F_RXCSUM | NETIF_F_SG | \
+				 NETIF_F_GSO_SOFTWARE | NETIF_F_HIGHDMA)
 
 /* Every ikevti device, for the slow paths that search by address. */
 static LIST_HEAD(ikevti_devices);
@@ -167,6 +169,14 @@ static void ikevti_setup(struct net_device *dev)
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = IP_MAX_MTU - IKEVTI_HEADROOM - IKEVTI_TAILROOM;
 	ikevti_compat_set_lltx(dev);
+
+	/*
+	 * Take super-packets and leave checksums to us: both are done in
+	 * software right before encryption (see ikevti_xmit()).
+	 */
+	dev->features |= IKEVTI_FEATURES;
+	dev->hw_features |= IKEVTI_FEATURES;
+	dev->hw_enc_features |= IKEVTI_FEATURES;
 
 	ikd->dev = dev;
 	INIT_LIST_HEAD(&ikd->sa_in);

@@ -14,6 +14,7 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 
+#include "compat/compat.h"
 #include "device.h"
 #include "esp.h"
 #include "netlink.h"
@@ -54,10 +55,41 @@ static void ikevti_maybe_acquire(struct ikevti_device *ikd,
 	ikevti_nl_event_acquire(ikd, f);
 }
 
+/* One packet of at most the MTU, its SA chosen and referenced. */
+static void ikevti_xmit_one(struct ikevti_device *ikd, struct ikevti_sa *sa,
+			    struct sk_buff *skb, unsigned short family)
+{
+	struct ikevti_tx_cb *cb = ikevti_tx_cb(skb);
+
+	/* The checksum must be in place before the payload is encrypted. */
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		ikevti_sa_put(sa);
+		ikevti_tx_drop(ikd, skb, IKEVTI_DEV_STATS_A_SEND_ERRORS);
+		return;
+	}
+
+	cb->len = skb->len;
+	if (family == AF_INET) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		cb->dsfield = ipv4_get_dsfield(iph);
+		cb->ttl = iph->ttl;
+		cb->df = iph->frag_off & htons(IP_DF);
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		cb->dsfield = ipv6_get_dsfield(ip6h);
+		cb->ttl = ip6h->hop_limit;
+		cb->df = false;
+	}
+	ikevti_esp_output(sa, skb, family == AF_INET ? IPPROTO_IPIP :
+						       IPPROTO_IPV6);
+}
+
 netdev_tx_t ikevti_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct ikevti_device *ikd = netdev_priv(dev);
-	struct ikevti_tx_cb *cb = ikevti_tx_cb(skb);
+	struct sk_buff *segs, *next;
 	struct ikevti_flow f;
 	struct ikevti_sa *sa;
 	bool any;
@@ -77,30 +109,38 @@ netdev_tx_t ikevti_xmit(struct sk_buff *skb, struct net_device *dev)
 		}
 		return NETDEV_TX_OK;
 	}
-	if (!ikevti_sa_get(sa)) {
-		ikevti_tx_drop(ikd, skb, IKEVTI_DEV_STATS_A_NO_SA_OUT);
-		return NETDEV_TX_OK;
-	}
-
-	cb->len = skb->len;
-	if (f.family == AF_INET) {
-		const struct iphdr *iph = ip_hdr(skb);
-
-		cb->dsfield = ipv4_get_dsfield(iph);
-		cb->ttl = iph->ttl;
-		cb->df = iph->frag_off & htons(IP_DF);
-	} else {
-		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-
-		cb->dsfield = ipv6_get_dsfield(ip6h);
-		cb->ttl = ip6h->hop_limit;
-		cb->df = false;
-	}
 
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
-	ikevti_esp_output(sa, skb, f.family == AF_INET ? IPPROTO_IPIP :
-							 IPPROTO_IPV6);
+
+	/*
+	 * The stack hands us whole TCP/UDP super-packets (the device
+	 * advertises GSO) so it walks them once; they are cut to the MTU
+	 * here, every segment of one flow under the same SA.
+	 */
+	if (!skb_is_gso(skb)) {
+		if (!ikevti_sa_get(sa)) {
+			ikevti_tx_drop(ikd, skb, IKEVTI_DEV_STATS_A_NO_SA_OUT);
+			return NETDEV_TX_OK;
+		}
+		ikevti_xmit_one(ikd, sa, skb, f.family);
+		return NETDEV_TX_OK;
+	}
+
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		ikevti_tx_drop(ikd, skb, IKEVTI_DEV_STATS_A_SEND_ERRORS);
+		return NETDEV_TX_OK;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		if (!ikevti_sa_get(sa)) {
+			ikevti_tx_drop(ikd, skb, IKEVTI_DEV_STATS_A_NO_SA_OUT);
+			continue;
+		}
+		ikevti_xmit_one(ikd, sa, skb, f.family);
+	}
 	return NETDEV_TX_OK;
 }
 

@@ -11,6 +11,11 @@
 #include <linux/crypto.h>
 #include <net/genetlink.h>
 
+/* 6.4 moved skb_gso_segment() and friends to <net/gso.h>. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#include <net/gso.h>
+#endif
+
 /* 6.12 moved the unaligned access helpers to <linux/unaligned.h>. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
 #include <asm/unaligned.h>
