@@ -17,13 +17,24 @@
 #include "replay.h"
 #include "sa.h"
 
+#ifdef IKEVTI_SELFTEST
+/* Test builds check themselves at load; selftest=0 skips it (reload loops). */
+static bool selftest = true;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest, "Run the built-in self-tests at load (test builds only)");
+#else
+static const bool selftest;
+#endif
+
 static int __init ikevti_mod_init(void)
 {
 	int ret;
 
-	ret = ikevti_replay_selftest();
-	if (ret < 0)
-		return ret;
+	if (selftest) {
+		ret = ikevti_replay_selftest();
+		if (ret < 0)
+			return ret;
+	}
 
 	ret = ikevti_sa_init();
 	if (ret < 0)

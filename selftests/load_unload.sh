@@ -15,8 +15,11 @@ source "$(dirname "$0")/lib.sh"
 require_root
 CYCLES=${CYCLES:-100}
 
+# Test builds run their self-tests at every load; once is enough here.
 if [ -n "${IKEVTI_VM_KO:-}" ]; then
-	mod_load() { insmod "$IKEVTI_VM_KO"; }
+	quick=
+	modinfo -F parm "$IKEVTI_VM_KO" | grep -q '^selftest:' && quick=selftest=0
+	mod_load() { insmod "$IKEVTI_VM_KO" $quick; }
 else
 	modinfo ikevti >/dev/null 2>&1 || skip "ikevti is not installed"
 	mod_load() { modprobe ikevti; }
@@ -61,6 +64,10 @@ done
 log_test $fail "$CYCLES load/create/unload cycles"
 kmsg_check "kernel log stays clean"
 
-mod_load
-check_cmd "module loads again afterwards" test -d /sys/module/ikevti
+if [ -n "${IKEVTI_VM_KO:-}" ]; then
+	insmod "$IKEVTI_VM_KO"
+else
+	modprobe ikevti
+fi
+check_cmd "module loads again afterwards, self-tests included" test -d /sys/module/ikevti
 finish
