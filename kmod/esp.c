@@ -17,7 +17,6 @@
 #include <crypto/aead.h>
 #include <crypto/authenc.h>
 #include <linux/ip.h>
-#include <linux/module.h>
 #include <linux/ipv6.h>
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
@@ -40,15 +39,6 @@ struct ikevti_enc_alg {
 	bool legacy;
 	const char *keymsg;
 };
-
-/*
- * Wrap every transform in cryptd(), so all of them complete
- * asynchronously: for testing that path with any cipher, and for spreading
- * crypto work off the receiving CPU.  Applies to SAs added afterwards.
- */
-static bool force_async;
-module_param(force_async, bool, 0644);
-MODULE_PARM_DESC(force_async, "Run every SA's cipher through cryptd (asynchronous)");
 
 static const struct ikevti_enc_alg ikevti_enc_algs[IKEVTI_ENC_MAX + 1] = {
 	[IKEVTI_ENC_NULL] = {
@@ -204,14 +194,6 @@ int ikevti_esp_init_sa(struct ikevti_sa *sa, const struct ikevti_sa_config *c,
 		icvlen = a->icvlen;
 	}
 
-	if (READ_ONCE(force_async)) {
-		char inner[CRYPTO_MAX_ALG_NAME];
-
-		strscpy(inner, name, sizeof(inner));
-		if (snprintf(name, sizeof(name), "cryptd(%s)", inner) >=
-		    sizeof(name))
-			return -ENAMETOOLONG;
-	}
 	aead = crypto_alloc_aead(name, 0, 0);
 	if (IS_ERR(aead)) {
 		NL_SET_ERR_MSG(extack,
