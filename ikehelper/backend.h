@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel backend seam: the IKE code installs and removes Child SAs
+ * through these operations only, never through kernel.c directly.
+ *
+ *	ikevti		the real one: kernel.c, the "ikevti" genl family
+ *	record:FILE	tests only: appends one line per operation to FILE,
+ *			keys included, so that a test can compare them with
+ *			what the peer derived
+ *
+ * Recording format, one line per call, fields separated by one space:
+ *
+ *	add TUNNEL dir=in|out spi=0x%08x enc=NAME ekey=HEX integ=NAME
+ *	    akey=HEX|- origin=negotiated|manual ts_local=LIST
+ *	    ts_remote=LIST
+ *	del TUNNEL dir=in|out spi=0x%08x
+ *
+ * (one line each; the add line is wrapped here).  NAME is the name
+ * ikevtictl takes (aes-cbc, aes-gcm, chacha20-poly1305, 3des-cbc, null;
+ * hmac-sha1-96, hmac-sha256-128, ..., or "none"); ekey includes the salt
+ * of an AEAD as the kernel takes it.  A LIST is comma-separated
+ * "START-END:PROTO:PSTART-PEND" items, or "any".
+ */
+#ifndef IKEHELPER_BACKEND_H
+#define IKEHELPER_BACKEND_H
+
+#include <stdint.h>
+
+#include "kernel.h"
+
+struct backend;
+
+struct backend_ops {
+	/* Install sa on the ikevti device named tunnel. */
+	int (*sa_add)(struct backend *be, const char *tunnel,
+		      const struct kernel_sa *sa);
+	int (*sa_del)(struct backend *be, const char *tunnel, uint8_t dir,
+		      uint32_t spi);
+	/* Current use of one SA (bytes, packets, last use); may be NULL. */
+	int (*sa_get)(struct backend *be, const char *tunnel, uint8_t dir,
+		      uint32_t spi, struct kernel_sa *out);
+	/* Kernel events (ACQUIRE, EXPIRE): fd to poll, or -1 if none. */
+	int (*event_fd)(struct backend *be);
+	int (*event_read)(struct backend *be, kernel_event_fn fn, void *arg);
+	void (*close)(struct backend *be);
+};
+
+struct backend {
+	const struct backend_ops *ops;
+};
+
+/*
+ * "ikevti" or "record:FILE".  On failure, returns NULL and writes a
+ * message to err.
+ */
+struct backend *backend_open(const char *spec, char *err, size_t errlen);
+
+#endif /* IKEHELPER_BACKEND_H */
