@@ -268,14 +268,6 @@ static int ikevti_parse_params(struct net *net, struct ikevti_params *p,
 			return -ENODEV;
 		}
 	}
-	if (p->has_nexthop) {
-		/* Sending to a fixed next hop past the routing table needs a
-		 * route of our own making; until then, say so plainly.
-		 */
-		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_IKEVTI_NEXTHOP],
-				    "ikevti: a fixed nexthop is not supported yet; pin the interface alone (dev), which requires the route to use it");
-		return -EOPNOTSUPP;
-	}
 	if (data[IFLA_IKEVTI_FWMARK])
 		p->fwmark = nla_get_u32(data[IFLA_IKEVTI_FWMARK]);
 	if (data[IFLA_IKEVTI_TTL])
@@ -292,6 +284,13 @@ static int ikevti_parse_params(struct net *net, struct ikevti_params *p,
 		p->replay_window = nla_get_u32(data[IFLA_IKEVTI_REPLAY_WINDOW]);
 	if (data[IFLA_IKEVTI_MODE])
 		p->mode = nla_get_u8(data[IFLA_IKEVTI_MODE]);
+	/* Checked on the result, so that "ip link set" can't undo it. */
+	if (p->has_nexthop && !p->link) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_IKEVTI_NEXTHOP] ?:
+				    data[IFLA_IKEVTI_LINK],
+				    "ikevti: a nexthop needs dev, the interface that reaches it");
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -4,14 +4,17 @@
  * an outer IPv4 or IPv6 header through the underlay namespace.
  */
 
+#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <net/addrconf.h>
 #include <net/dsfield.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
+#include <net/neighbour.h>
 #include <net/route.h>
 
 #include "compat/compat.h"
@@ -152,6 +155,92 @@ static u8 ikevti_outer_dsfield(const struct ikevti_params *p, u8 inner)
 	return (dscp & ~INET_ECN_MASK) | (inner & INET_ECN_MASK);
 }
 
+/*
+ * NEC IX "outgoing-interface IF NEXTHOP": the routing table is not
+ * consulted at all; the packet leaves through the pinned interface to the
+ * next hop's link-layer address, resolved by the neighbour table.  The
+ * source is the local address, or the interface's own.  The outer header
+ * is written here, so the packet needs room for it and the link header.
+ */
+static int ikevti_xmit_nexthop(struct ikevti_device *ikd,
+			       const struct ikevti_params *p,
+			       struct sk_buff *skb, u8 dsfield, u8 ttl,
+			       bool df)
+{
+	struct net *net = ikevti_underlay_net(ikd);
+	bool xnet = !net_eq(net, dev_net(ikd->dev));
+	struct net_device *ldev;
+	unsigned int len, hlen;
+	int err;
+
+	ldev = dev_get_by_index_rcu(net, p->link);
+	if (!ldev || !netif_running(ldev) || !netif_carrier_ok(ldev))
+		return -ENETDOWN;
+	hlen = p->family == AF_INET ? sizeof(struct iphdr) :
+				      sizeof(struct ipv6hdr);
+	/*
+	 * Nothing on this path fragments the outer packet (that comes with
+	 * the fragmentation modes); the link MTU normally leaves room.
+	 */
+	if (skb->len + hlen > ldev->mtu)
+		return -EMSGSIZE;
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(ldev) + hlen))
+		return -ENOMEM;
+
+	skb_scrub_packet(skb, xnet);
+	skb->mark = p->fwmark;
+	skb->dev = ldev;
+	skb_push(skb, hlen);
+	skb_reset_network_header(skb);
+
+	if (p->family == AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+		__be32 saddr = p->has_local ? p->local.v4 :
+			inet_select_addr(ldev, p->nexthop.v4, RT_SCOPE_UNIVERSE);
+
+		if (!saddr)
+			return -EADDRNOTAVAIL;
+		iph->version = 4;
+		iph->ihl = sizeof(*iph) >> 2;
+		iph->tos = dsfield;
+		iph->tot_len = htons(skb->len);
+		iph->frag_off = df ? htons(IP_DF) : 0;
+		iph->ttl = ttl;
+		iph->protocol = IPPROTO_ESP;
+		iph->saddr = saddr;
+		iph->daddr = p->remote.v4;
+		skb->protocol = htons(ETH_P_IP);
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		ip_select_ident(net, skb, NULL);
+		ip_send_check(iph);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		if (p->has_local)
+			ip6h->saddr = p->local.v6;
+		else if (ipv6_dev_get_saddr(net, ldev, &p->remote.v6, 0,
+					    &ip6h->saddr))
+			return -EADDRNOTAVAIL;
+		ip6_flow_hdr(ip6h, dsfield, 0);
+		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->hop_limit = ttl;
+		ip6h->daddr = p->remote.v6;
+		skb->protocol = htons(ETH_P_IPV6);
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	}
+
+	len = skb->len;
+	err = neigh_xmit(p->family == AF_INET ? NEIGH_ARP_TABLE :
+						NEIGH_ND_TABLE,
+			 ldev, &p->nexthop, skb);
+	if (net_xmit_eval(err) == 0)
+		dev_sw_netstats_tx_add(ikd->dev, 1, len);
+	else
+		DEV_STATS_INC(ikd->dev, tx_errors);
+	return 0;
+}
+
 static int ikevti_xmit4(struct ikevti_device *ikd,
 			const struct ikevti_params *p, struct sk_buff *skb,
 			const struct ikevti_tx_cb *cb)
@@ -281,14 +370,20 @@ void ikevti_send_finish(struct ikevti_sa *sa, struct sk_buff *skb, int err)
 
 	rcu_read_lock_bh();
 	p = rcu_dereference_bh(ikd->params);
-	if (p->family == AF_INET)
+	if (p->has_nexthop)
+		err = ikevti_xmit_nexthop(ikd, p, skb,
+					  ikevti_outer_dsfield(p, cb.dsfield),
+					  p->ttl ?: cb.ttl, cb.df);
+	else if (p->family == AF_INET)
 		err = ikevti_xmit4(ikd, p, skb, &cb);
 	else if (p->family == AF_INET6)
 		err = ikevti_xmit6(ikd, p, skb, &cb);
 	else
 		err = -EDESTADDRREQ;
 	rcu_read_unlock_bh();
-	if (err) {
+	if (err == -EMSGSIZE || err == -ENOMEM) {
+		ikevti_tx_drop(ikd, skb, IKEVTI_DEV_STATS_A_SEND_ERRORS);
+	} else if (err) {
 		DEV_STATS_INC(ikd->dev, tx_carrier_errors);
 		ikevti_tx_drop(ikd, skb, IKEVTI_DEV_STATS_A_NO_ROUTE);
 	}

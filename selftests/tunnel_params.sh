@@ -4,7 +4,8 @@
 # Link parameters of an ikevti tunnel, end to end between two ikevti peers:
 # `ip -d link show` / `ip link set`, the underlay staying in the creating
 # namespace after the device moves, RFC 6040 DSCP/ECN on the outer header,
-# TTL, a pinned outgoing interface, and the carrier rules.
+# TTL, a pinned outgoing interface with or without a fixed next hop, and
+# the carrier rules.
 #
 #   +------------------------+   veth 10.7.0.0/24   +--------------------+
 #   | ns U  (underlay)       |----------------------| ns P  (peer)       |
@@ -119,6 +120,45 @@ ip -n "$P" link set p0 down
 check_eq "outgoing interface down: carrier down" 0 \
 	"$(ip netns exec "$P" cat /sys/class/net/ikv0/carrier)"
 ip -n "$P" link set p0 up
+
+# --- a fixed next hop (NEC IX outgoing-interface IF ADDR): no route lookup
+# The peer loses every route to ns U; with a next hop on p0 its tunnel
+# does not need one.  10.7.0.254 on u0 stands for the router.
+ip -n "$U" addr add 10.7.0.254/24 dev u0
+ip netns exec "$P" sysctl -q -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.p0.rp_filter=0
+ip -n "$P" route del 10.7.0.0/24 dev p0
+check_fail "without a route, a tunnel pinned to p0 alone is stuck" \
+	ip netns exec "$P" ping -c 1 -W 1 172.30.0.1
+check_fail "a next hop needs dev" \
+	ip -n "$P" link add ikv8 type ikevti local 10.7.0.2 remote 10.7.0.1 nexthop 10.7.0.254
+check_match "and says so" "nexthop needs dev" \
+	"$(ip -n "$P" link add ikv8 type ikevti local 10.7.0.2 remote 10.7.0.1 nexthop 10.7.0.254 2>&1)"
+check_cmd "pin the tunnel to p0 with a next hop" \
+	ip -n "$P" link set ikv0 type ikevti dev p0 nexthop 10.7.0.254
+check_match "shows the next hop" 'dev p0 nexthop 10\.7\.0\.254' "$(ip -n "$P" -d link show ikv0)"
+enc0=$(ip netns exec "$P" "$IKEVTICTL" --json link show ikv0 |
+       python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["encaps"])')
+check_cmd "traffic flows through the next hop, past the routing table" \
+	ip netns exec "$P" ping -c 3 -i 0.2 -W 2 172.30.0.1
+enc1=$(ip netns exec "$P" "$IKEVTICTL" --json link show ikv0 |
+       python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["encaps"])')
+check_eq "the peer encapsulated the 3 echo requests" 3 "$((enc1 - enc0))"
+check_match "sent to the next hop's link address" '10\.7\.0\.254 .*(REACHABLE|STALE|DELAY)' \
+	"$(ip -n "$P" neigh show dev p0)"
+ip -n "$P" link set p0 down
+check_eq "the next hop's interface down: carrier down" 0 \
+	"$(ip netns exec "$P" cat /sys/class/net/ikv0/carrier)"
+ip -n "$P" link set p0 up
+# Up again, p0 has its prefix route back: remove it once more.
+ip -n "$P" route del 10.7.0.0/24 dev p0
+check_cmd "nexthop auto removes it" ip -n "$P" link set ikv0 type ikevti nexthop auto
+check_fail "and the routing table rules again" \
+	ip netns exec "$P" ping -c 1 -W 1 172.30.0.1
+ip -n "$P" route add 10.7.0.0/24 dev p0 src 10.7.0.2
+check_cmd "with the route back, traffic flows" \
+	ip netns exec "$P" ping -c 2 -i 0.2 -W 2 172.30.0.1
+check_eq "no next hop shown" "" \
+	"$(ip -n "$P" -d link show ikv0 | grep -o 'nexthop [^ ]*')"
 
 # --- on demand (trigger mode): carrier up, traffic asks for an SA -------
 check_cmd "an on-demand tunnel" \

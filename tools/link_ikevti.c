@@ -306,10 +306,17 @@ static int lk_emit(const struct lk_opts *o, struct nlmsghdr *n)
 	if (LK_SEEN(o, LK_DEV) &&
 	    lk_put(n, IFLA_IKEVTI_LINK, &o->link, sizeof(o->link)))
 		return -1;
-	/* "nexthop auto" is the absence of IFLA_IKEVTI_NEXTHOP. */
-	if (LK_SEEN(o, LK_NEXTHOP) && !o->nexthop_auto &&
-	    lk_put_addr(n, IFLA_IKEVTI_NEXTHOP, &o->nexthop))
-		return -1;
+	/*
+	 * "nexthop auto" is the all-zero address, which removes a fixed
+	 * next hop; any family will do.
+	 */
+	if (LK_SEEN(o, LK_NEXTHOP)) {
+		struct lk_addr none = { .family = AF_INET };
+
+		if (lk_put_addr(n, IFLA_IKEVTI_NEXTHOP,
+				o->nexthop_auto ? &none : &o->nexthop))
+			return -1;
+	}
 	if (LK_SEEN(o, LK_FWMARK) &&
 	    lk_put(n, IFLA_IKEVTI_FWMARK, &o->fwmark, sizeof(o->fwmark)))
 		return -1;

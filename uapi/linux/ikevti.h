@@ -25,11 +25,14 @@
  *                                             learnt from its packets
  *   IFLA_IKEVTI_LINK           u32  ifindex of the outgoing interface (NEC
  *                                   IX outgoing-interface); 0: any
- *   IFLA_IKEVTI_NEXTHOP        4 or 16 bytes  reserved for sending to a
- *                                   fixed next hop on LINK without a route
- *                                   lookup; refused (EOPNOTSUPP) for now.
- *                                   LINK alone means: look the route up
- *                                   and require it to use LINK (NEC IX
+ *   IFLA_IKEVTI_NEXTHOP        4 or 16 bytes  a fixed next hop on LINK
+ *                                   (required with it): packets go to it
+ *                                   through LINK without a route lookup,
+ *                                   from LOCAL or else LINK's address (NEC
+ *                                   IX "outgoing-interface IF ADDR"); the
+ *                                   all-zero address removes it.  LINK
+ *                                   alone means: look the route up and
+ *                                   require it to use LINK (NEC IX
  *                                   "outgoing-interface ... auto")
  *   IFLA_IKEVTI_FWMARK         u32  mark of the outer packets
  *   IFLA_IKEVTI_TTL            u8   outer TTL / hop limit; 0: inherit
