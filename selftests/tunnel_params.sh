@@ -160,6 +160,27 @@ check_cmd "with the route back, traffic flows" \
 check_eq "no next hop shown" "" \
 	"$(ip -n "$P" -d link show ikv0 | grep -o 'nexthop [^ ]*')"
 
+# The same over an IPv6 underlay: the next hop is found by neighbour
+# discovery, the source is p0's own address.
+ip -n "$U" addr add fd00:7::1/64 dev u0 nodad
+ip -n "$U" addr add fd00:7::fe/64 dev u0 nodad
+ip -n "$P" addr add fd00:7::2/64 dev p0 nodad
+ip -n "$U" link add ikv6 type ikevti local fd00:7::1 remote fd00:7::2
+ip -n "$P" link add ikv6 type ikevti remote fd00:7::1 dev p0 nexthop fd00:7::fe
+for ns in "$U" "$P"; do
+	if [ "$ns" = "$U" ]; then me=1; peer=2; o=0x6001; i=0x6002; else me=2; peer=1; o=0x6002; i=0x6001; fi
+	ip netns exec "$ns" sysctl -q -w net.ipv6.conf.ikv6.disable_ipv6=1
+	ip -n "$ns" addr add 172.28.0.$me/32 peer 172.28.0.$peer/32 dev ikv6
+	ip -n "$ns" link set ikv6 up
+	ip netns exec "$ns" "$IKEVTICTL" sa add ikv6 dir out spi $o enc aes-gcm key "$K1"
+	ip netns exec "$ns" "$IKEVTICTL" sa add ikv6 dir in spi $i enc aes-gcm key "$K1"
+done
+ip -n "$P" -6 route del fd00:7::/64 dev p0
+check_cmd "IPv6 underlay: traffic flows through the next hop, past the routing table" \
+	ip netns exec "$P" ping -c 2 -i 0.2 -W 2 172.28.0.1
+check_match "found by neighbour discovery" 'fd00:7::fe .*(REACHABLE|STALE|DELAY)' \
+	"$(ip -n "$P" -6 neigh show dev p0)"
+
 # --- on demand (trigger mode): carrier up, traffic asks for an SA -------
 check_cmd "an on-demand tunnel" \
 	ip -n "$P" link add ikv9 type ikevti local 10.7.0.2 remote 10.7.0.9 mode on-demand
