@@ -363,3 +363,28 @@ int net_send(const struct net *n, const struct sockaddr_storage *local,
 		return -errno;
 	return 0;
 }
+
+int net_local_addr(const struct sockaddr_storage *remote,
+		   struct sockaddr_storage *local)
+{
+	socklen_t len = sizeof(*local);
+	struct sockaddr_storage to = *remote;
+	int fd, ret = 0;
+
+	if (remote->ss_family != AF_INET && remote->ss_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	/* connect() needs a port; which one does not change the route. */
+	if (!net_port(&to))
+		net_set_port(&to, NET_PORT);
+	fd = socket(remote->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (fd < 0)
+		return -errno;
+	memset(local, 0, sizeof(*local));
+	if (connect(fd, (const struct sockaddr *)&to, net_salen(&to)) ||
+	    getsockname(fd, (struct sockaddr *)local, &len))
+		ret = -errno;
+	else
+		net_set_port(local, 0);
+	close(fd);
+	return ret;
+}

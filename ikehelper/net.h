@@ -84,6 +84,13 @@ int net_send(const struct net *n, const struct sockaddr_storage *local,
 	     const struct sockaddr_storage *remote, bool natt,
 	     const uint8_t *buf, size_t len);
 
+/*
+ * The source address routing picks towards remote (port 0), learnt from
+ * a connected UDP socket; nothing is sent.  0 or a negative errno.
+ */
+int net_local_addr(const struct sockaddr_storage *remote,
+		   struct sockaddr_storage *local);
+
 /* "192.0.2.1:500", "[2001:db8::1]:4500"; buf of at least NET_ADDRSTRLEN. */
 #define NET_ADDRSTRLEN	56
 const char *net_addr_str(const struct sockaddr_storage *ss, char *buf,

@@ -142,6 +142,10 @@ int main(void)
 	memset(&local, 0, sizeof(local));
 	is_int(net_send(&a, &local, &to, false, buf, 1), -EAFNOSUPPORT,
 	       "no socket of the family: -EAFNOSUPPORT");
+	mkaddr(&to, "127.0.0.9", 500);
+	is_int(net_local_addr(&to, &local), 0, "route lookup towards 127.0.0.9");
+	is_str(net_addr_str(&local, s, sizeof(s)), "127.0.0.1:0",
+	       "the source routing picks is 127.0.0.1 (port 0)");
 	net_close(&a);
 	net_close(&b);
 	return done_testing();
