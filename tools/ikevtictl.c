@@ -21,6 +21,7 @@
 #include <net/if.h>
 #include <sys/signalfd.h>
 
+#include "ike_cmds.h"
 #include "json.h"
 #include "kernel.h"
 #include "sa_args.h"
@@ -32,6 +33,7 @@ struct ctl {
 	struct json *j;		/* the document being written, if any */
 	unsigned int n;		/* items shown so far */
 	bool out_failed;	/* a write to stdout failed */
+	const char *socket;	/* ikehelper's control socket */
 };
 
 struct cmd {
@@ -45,6 +47,7 @@ static int cmd_version(struct ctl *ctl, int argc, char **argv);
 static int cmd_sa(struct ctl *ctl, int argc, char **argv);
 static int cmd_link(struct ctl *ctl, int argc, char **argv);
 static int cmd_monitor(struct ctl *ctl, int argc, char **argv);
+static int cmd_daemon(struct ctl *ctl, int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "help", "list the commands", cmd_help },
@@ -56,6 +59,11 @@ static const struct cmd cmds[] = {
 	  cmd_link },
 	{ "monitor", "print SA events as they happen, until interrupted",
 	  cmd_monitor },
+	{ "show", "ask ikehelper: show ike-sa|child-sa|stats", cmd_daemon },
+	{ "clear", "ask ikehelper to delete IKE SAs: clear sa [PEER]",
+	  cmd_daemon },
+	{ "initiate", "ask ikehelper to bring a tunnel up: initiate TUNNEL",
+	  cmd_daemon },
 };
 
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
@@ -81,9 +89,11 @@ static void usage(FILE *f)
 		"Usage: ikevtictl [OPTIONS] COMMAND [ARGS]\n"
 		"\n"
 		"Options:\n"
-		"  -j, --json     print JSON instead of text\n"
-		"  -V, --version  show the ikevtictl version\n"
-		"  -h, --help     show this help\n"
+		"  -j, --json         print JSON instead of text\n"
+		"  -s, --socket PATH  ikehelper's control socket (default\n"
+		"                     " IKE_CMD_SOCKET ")\n"
+		"  -V, --version      show the ikevtictl version\n"
+		"  -h, --help         show this help\n"
 		"\n"
 		"Commands:\n");
 	for (i = 0; i < NCMDS; i++)
@@ -555,6 +565,22 @@ static int cmd_monitor(struct ctl *ctl, int argc, char **argv)
 	return status;
 }
 
+/* show, clear, initiate: the daemon does the work. */
+static int cmd_daemon(struct ctl *ctl, int argc, char **argv)
+{
+	char req[IKE_CMD_LINE_MAX], err[512];
+	int ret;
+
+	if (ike_cmd_request(argc, argv, ctl->json, req, sizeof(req), err,
+			    sizeof(err)))
+		return ctl_fail(2, argv[0], "%s", err);
+	ret = ike_cmd_run(ctl->socket ? ctl->socket : IKE_CMD_SOCKET, req,
+			  stdout, err, sizeof(err));
+	if (ret)
+		return ctl_fail(1, argv[0], "%s", err);
+	return 0;
+}
+
 /* A failed write to stdout (a full disk, a closed pipe) is a failure. */
 static int finish(int status)
 {
@@ -569,6 +595,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -578,10 +605,13 @@ int main(int argc, char **argv)
 	int c;
 
 	/* '+': stop at the command, whose options are its own. */
-	while ((c = getopt_long(argc, argv, "+jVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+js:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			ctl.json = true;
+			break;
+		case 's':
+			ctl.socket = optarg;
 			break;
 		case 'V':
 			printf("ikevtictl %s\n", IKEVTI_USER_VERSION);
