@@ -80,6 +80,26 @@ static void snap_free(struct snap *s)
 	free(s->ev);
 }
 
+/* An algorithm name; AEADs have no integrity algorithm, PFS may be off. */
+static const char *alg(const char *name)
+{
+	return *name ? name : "none";
+}
+
+/* The address without its port, as "show ikev2 child-sa" shows it. */
+static const char *addr_only(const struct sockaddr_storage *ss, char *buf,
+			     size_t len)
+{
+	const void *a = ss->ss_family == AF_INET ?
+		(const void *)&((const struct sockaddr_in *)ss)->sin_addr :
+		(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+	if ((ss->ss_family != AF_INET && ss->ss_family != AF_INET6) ||
+	    !inet_ntop(ss->ss_family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "-");
+	return buf;
+}
+
 static uint64_t remain(uint64_t lifetime, uint64_t age)
 {
 	return lifetime > age ? lifetime - age : 0;
@@ -170,7 +190,8 @@ static void text_ike_sa(FILE *f, const struct snap *s)
 			net_addr_str(&p->local, la, sizeof(la)),
 			net_addr_str(&p->remote, ra, sizeof(ra)),
 			p->natt ? "on" : "off", p->local_id, p->remote_id,
-			p->state, p->enc, p->integ, p->prf, p->dh);
+			p->state, alg(p->enc), alg(p->integ), alg(p->prf),
+			alg(p->dh));
 		if (p->dpd_interval_s)
 			fprintf(f, "    DPD : interval %" PRIu32 " sec\n",
 				p->dpd_interval_s);
@@ -203,7 +224,7 @@ static void text_child_sa(FILE *f, const struct snap *s)
 	for (k = 0; k < s->n_child; k++) {
 		const struct ike_child_info *c = &s->child[k];
 		const struct ike_sa_info *p = ike_of(s, c);
-		char la[NET_ADDRSTRLEN], ra[NET_ADDRSTRLEN];
+		char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
 
 		fprintf(f, "Interface %s\n", c->tunnel);
 		fprintf(f, "  IKE Peer ID : %s\n", p ? p->remote_id : "-");
@@ -226,9 +247,9 @@ static void text_child_sa(FILE *f, const struct snap *s)
 			"      Direction is inbound\n"
 			"        SPI : 0x%08" PRIx32 "\n"
 			"        %" PRIu64 " packets, %" PRIu64 " octets\n",
-			p ? net_addr_str(&p->local, la, sizeof(la)) : "-",
-			p ? net_addr_str(&p->remote, ra, sizeof(ra)) : "-",
-			c->state, c->enc, c->integ, c->pfs,
+			p ? addr_only(&p->local, la, sizeof(la)) : "-",
+			p ? addr_only(&p->remote, ra, sizeof(ra)) : "-",
+			c->state, alg(c->enc), alg(c->integ), alg(c->pfs),
 			remain(c->lifetime_s, c->established_s), c->rekey_in_s,
 			c->spi_out, c->packets_out, c->bytes_out, c->spi_in,
 			c->packets_in, c->bytes_in);
@@ -381,10 +402,10 @@ static void json_ike_sa(struct json *j, const struct snap *s)
 		json_kv_str(j, "local_id", p->local_id);
 		json_kv_str(j, "peer_id", p->remote_id);
 		json_kv_str(j, "status", p->state);
-		json_kv_str(j, "enc", p->enc);
-		json_kv_str(j, "integ", p->integ);
-		json_kv_str(j, "prf", p->prf);
-		json_kv_str(j, "dh", p->dh);
+		json_kv_str(j, "enc", alg(p->enc));
+		json_kv_str(j, "integ", alg(p->integ));
+		json_kv_str(j, "prf", alg(p->prf));
+		json_kv_str(j, "dh", alg(p->dh));
 		json_kv_uint(j, "established_s", p->established_s);
 		json_kv_uint(j, "lifetime_s", p->lifetime_s);
 		json_kv_uint(j, "remain_s",
@@ -427,9 +448,9 @@ static void json_child_sa(struct json *j, const struct snap *s)
 		json_spi64(j, "ike_spi_r", c->ike_spi_r);
 		json_kv_str(j, "protocol", "ESP");
 		json_kv_str(j, "status", c->state);
-		json_kv_str(j, "enc", c->enc);
-		json_kv_str(j, "integ", c->integ);
-		json_kv_str(j, "pfs", c->pfs);
+		json_kv_str(j, "enc", alg(c->enc));
+		json_kv_str(j, "integ", alg(c->integ));
+		json_kv_str(j, "pfs", alg(c->pfs));
 		json_spi32(j, "spi_in", c->spi_in);
 		json_spi32(j, "spi_out", c->spi_out);
 		json_kv_uint(j, "established_s", c->established_s);

@@ -576,6 +576,11 @@ static int cmd_daemon(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(2, argv[0], "%s", err);
 	ret = ike_cmd_run(ctl->socket ? ctl->socket : IKE_CMD_SOCKET, req,
 			  stdout, err, sizeof(err));
+	/* The daemon's messages name the command already. */
+	if (ret == 1) {
+		fprintf(stderr, "ikevtictl: %s\n", err);
+		return 1;
+	}
 	if (ret)
 		return ctl_fail(1, argv[0], "%s", err);
 	return 0;

@@ -258,8 +258,10 @@ int main(void)
 		     "        Protocol 0\n"
 		     "        Address Range 0.0.0.0 to 255.255.255.255\n"
 		     "        Port Range 0 to 65535\n") &&
-	   strstr(r, "      PFS : MODP-2048\n"),
-	   "show child-sa: SPIs, counters, selectors, PFS");
+	   strstr(r, "      PFS : MODP-2048\n") &&
+	   strstr(r, "      Local Addr : 10.1.0.1\n"
+		     "      Peer Addr  : 10.2.0.1\n"),
+	   "show child-sa: SPIs, counters, selectors, PFS, addresses");
 
 	r = ask("show child-sa json\n");
 	ok(!strncmp(r, "ok\n[", 4) &&
