@@ -33,6 +33,17 @@ struct ike_env {
 		    const struct sockaddr_storage *remote, bool natt,
 		    const uint8_t *buf, size_t len);
 	struct backend *be;
+	/*
+	 * Optional (NULL: not provided).  log: one line, no newline,
+	 * level as syslog(3).  wallclock_ms: CLOCK_REALTIME for the event
+	 * log.  local_addr: the source address routing picks towards
+	 * remote (without it, an initiator with no "source-address" sends
+	 * no NAT detection payloads, as it does not know its address).
+	 */
+	void (*log)(void *ctx, int level, const char *msg);
+	uint64_t (*wallclock_ms)(void *ctx);
+	int (*local_addr)(void *ctx, const struct sockaddr_storage *remote,
+			  struct sockaddr_storage *local);
 };
 
 struct ike_engine;

@@ -1,0 +1,935 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IKE engine: what ike.h promises the daemon.  Incoming datagrams go
+ * through the checks RFC 7296 asks for before an exchange sees them
+ * (header, SPIs, Message ID window of one, ICV, payload rules), requests
+ * already answered get the stored answer again (2.1), timers drive
+ * retransmission, rekeying, expiry and liveness checks, and the queued
+ * work of each IKE SA runs one exchange at a time (v2_kick).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "ike.h"
+#include "ikev2/ikev2.h"
+
+static uint64_t ike_min(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+struct ike_engine *ike_engine_new(const struct ike_env *env,
+				  const struct policy_config *cfg,
+				  uint64_t now_ms)
+{
+	struct ike_engine *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->env = *env;
+	e->cfg = cfg;
+	e->now_ms = now_ms;
+	e->auto_ms = now_ms;
+	return e;
+}
+
+void ike_engine_free(struct ike_engine *e)
+{
+	if (!e)
+		return;
+	/* The kernel keeps its SAs: the daemon may have closed it already. */
+	e->env.be = NULL;
+	while (e->sas)
+		sa_ike_free(e, e->sas);
+	while (e->clears) {
+		struct ike_clear *c = e->clears;
+
+		e->clears = c->next;
+		free(c);
+	}
+	free(e->evlog);
+	free(e);
+}
+
+static bool v2_policy_in(const struct policy_config *cfg, const char *tunnel,
+			 struct policy_effective *pol)
+{
+	const struct policy_tunnel *t = policy_tunnel_find(cfg, tunnel);
+
+	if (!t)
+		return false;
+	policy_effective(cfg, t, pol);
+	return true;
+}
+
+bool v2_policy(struct ike_engine *e, const char *tunnel,
+	       struct policy_effective *pol)
+{
+	return v2_policy_in(e->cfg, tunnel, pol);
+}
+
+void v2_ike_dead(struct ike_engine *e, struct ike_sa *sa, const char *why)
+{
+	if (sa->state < IKE_S_ESTABLISHED)
+		sa_event(e, sa->tunnel, "IKE SA negotiation failed: %s", why);
+	else
+		sa_log(e, LOG_NOTICE, "%s: IKE SA down: %s", sa->tunnel, why);
+	sa->state = IKE_S_DEAD;
+}
+
+void v2_ike_established(struct ike_engine *e, struct ike_sa *sa)
+{
+	uint64_t life = sa->pol.v.sa_lifetime;
+	uint64_t margin = sa->pol.ike_rekey_margin;
+	char l[96], r[96];
+
+	sa->was_up = true;
+	sa->created_ms = e->now_ms;
+	sa->last_rx_ms = e->now_ms;
+	sa->expire_ms = e->now_ms + life * 1000;
+	sa->rekey_ms = IKE_NO_TIMER;
+	if (sa->pol.initiate_rekey && !sa->pol.v.suppress_rekey)
+		sa->rekey_ms = e->now_ms +
+			1000 * (life - (sa->initiator ? margin : margin / 2));
+	e->stats.ike_sa_created++;
+	policy_id_format(&sa->local_id, l, sizeof(l));
+	policy_id_format(&sa->remote_id, r, sizeof(r));
+	sa_event(e, sa->tunnel, "IKE SA established, SPI %08x%08x %08x%08x, %s <-> %s",
+		 msg_get32(sa->spi_i), msg_get32(sa->spi_i + 4),
+		 msg_get32(sa->spi_r), msg_get32(sa->spi_r + 4), l, r);
+}
+
+static void ike_start_failed(struct ike_engine *e, struct ike_sa *sa, int err,
+			     const char *what)
+{
+	sa_log(e, LOG_ERR, "%s: cannot send %s: %s", sa->tunnel, what,
+	       strerror(-err));
+}
+
+void v2_kick(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct child_sa *c;
+	int err;
+
+	if (sa->req.task || sa->state == IKE_S_DEAD ||
+	    sa->state < IKE_S_ESTABLISHED)
+		return;
+	if (sa->want_delete) {
+		err = v2_delete_ike_start(e, sa);
+		if (err) {
+			ike_start_failed(e, sa, err, "DELETE");
+			sa->state = IKE_S_DEAD;
+		}
+		return;
+	}
+	if (sa->state == IKE_S_DELETING)
+		return;
+	for (c = sa->children; c; c = c->next) {
+		if (c->want_delete) {
+			err = v2_delete_child_start(e, sa, c);
+			if (err)
+				ike_start_failed(e, sa, err, "DELETE");
+			return;
+		}
+	}
+	if (sa->state != IKE_S_ESTABLISHED)
+		return;
+	if (sa->want_rekey) {
+		sa->want_rekey = false;
+		err = v2_rekey_ike_start(e, sa);
+		if (!err)
+			return;
+		ike_start_failed(e, sa, err, "IKE SA rekey");
+	}
+	for (c = sa->children; c; c = c->next) {
+		if (c->want_rekey && c->state == CHILD_S_INSTALLED) {
+			c->want_rekey = false;
+			err = v2_rekey_child_start(e, sa, c);
+			if (!err)
+				return;
+			c->state = CHILD_S_INSTALLED;
+			ike_start_failed(e, sa, err, "Child SA rekey");
+		}
+	}
+	if (sa->want_dpd) {
+		err = v2_dpd_start(e, sa);
+		if (err)
+			ike_start_failed(e, sa, err, "liveness check");
+	}
+}
+
+/* Free what died, then tell waiting "clear" callers. */
+static void ike_reap(struct ike_engine *e)
+{
+	struct ike_sa *sa, *next;
+	struct ike_clear **pp;
+
+	for (sa = e->sas; sa; sa = next) {
+		next = sa->next;
+		if (sa->state == IKE_S_DEAD)
+			sa_ike_free(e, sa);
+	}
+	for (pp = &e->clears; *pp;) {
+		struct ike_clear *c = *pp;
+
+		if (c->pending) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		c->done(c->arg, c->deleted);
+		free(c);
+	}
+}
+
+static uint8_t ike_task_exchange(uint8_t task)
+{
+	switch (task) {
+	case TASK_IKE_INIT:
+		return IKEV2_EXCH_IKE_SA_INIT;
+	case TASK_IKE_AUTH:
+		return IKEV2_EXCH_IKE_AUTH;
+	case TASK_CHILD_REKEY:
+	case TASK_IKE_REKEY:
+		return IKEV2_EXCH_CREATE_CHILD_SA;
+	default:
+		return IKEV2_EXCH_INFORMATIONAL;
+	}
+}
+
+/* Errors msg_sk_decrypt() returns before the ICV has verified. */
+static bool ike_unauthenticated(enum msg_err err)
+{
+	return err == MSG_E_INTEGRITY || err == MSG_E_SK_LENGTH ||
+	       err == MSG_E_NOSPACE || err == MSG_E_CRYPTO ||
+	       err == MSG_E_NO_SK || err == MSG_E_FRAGMENT;
+}
+
+/* An authenticated request we cannot process: answer it with type. */
+static void ike_refuse(struct ike_engine *e, struct ike_sa *sa,
+		       const struct msg_hdr *h, uint16_t type, uint8_t bad)
+{
+	struct pl_notify n = { .type = type };
+	struct msg_builder b;
+
+	if (type == IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD) {
+		n.data = &bad;
+		n.len = 1;
+	}
+	sa->msgid_in++;
+	v2_inner_init(e, &b);
+	pl_add_notify(&b, &n);
+	v2_send_response(e, sa, h->exchange, h->msgid, &b);
+}
+
+static void ike_request(struct ike_engine *e, struct ike_sa *sa,
+			const struct msg *inner)
+{
+	const struct msg_hdr *h = &inner->hdr;
+	uint16_t bad;
+
+	if (sa->state == IKE_S_INIT_DONE ? h->exchange != IKEV2_EXCH_IKE_AUTH :
+	    h->exchange == IKEV2_EXCH_IKE_AUTH) {
+		e->stats.malformed++;
+		ike_refuse(e, sa, h, IKEV2_N_INVALID_SYNTAX, 0);
+		return;
+	}
+	bad = v2_rules_check(h->exchange, false, inner);
+	if (bad) {
+		e->stats.malformed++;
+		ike_refuse(e, sa, h, bad, 0);
+		if (sa->state == IKE_S_INIT_DONE)
+			sa->state = IKE_S_DEAD;
+		return;
+	}
+	sa->msgid_in++;
+	switch (h->exchange) {
+	case IKEV2_EXCH_IKE_AUTH:
+		v2_auth_request(e, sa, inner);
+		break;
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		v2_ccsa_request(e, sa, inner);
+		break;
+	case IKEV2_EXCH_INFORMATIONAL:
+		v2_info_request(e, sa, inner);
+		break;
+	}
+}
+
+static void ike_response(struct ike_engine *e, struct ike_sa *sa,
+			 const struct msg *inner)
+{
+	if (v2_rules_check(inner->hdr.exchange, true, inner)) {
+		e->stats.malformed++;
+		if (sa->req.task == TASK_IKE_AUTH) {
+			v2_ike_dead(e, sa, "malformed IKE_AUTH response");
+			return;
+		}
+		sa_ike_reset_req(sa);
+		v2_kick(e, sa);
+		return;
+	}
+	switch (sa->req.task) {
+	case TASK_IKE_AUTH:
+		v2_auth_response(e, sa, inner);
+		break;
+	case TASK_CHILD_REKEY:
+	case TASK_IKE_REKEY:
+		v2_ccsa_response(e, sa, inner);
+		break;
+	default:
+		v2_info_response(e, sa, inner);
+		break;
+	}
+}
+
+/* SHA-256 of a datagram, to recognise a retransmitted request. */
+static bool ike_hash(const uint8_t *buf, size_t len, uint8_t out[32])
+{
+	unsigned int n = 0;
+
+	return EVP_Digest(buf, len, out, &n, EVP_sha256(), NULL) == 1 &&
+	       n == 32;
+}
+
+static void ike_input(struct ike_engine *e, const struct sockaddr_storage *local,
+		      const struct sockaddr_storage *remote, bool natt,
+		      const uint8_t *buf, size_t len)
+{
+	static const uint8_t zero[8];
+	struct msg *m = malloc(2 * sizeof(*m));
+	struct msg *inner = m + 1;
+	struct msg_sk_keys k;
+	enum msg_err err, ierr;
+	struct ike_sa *sa;
+	uint8_t hash[32];
+	struct msg_hdr h;
+	bool response;
+
+	if (!m)
+		return;
+	if (msg_hdr_parse(buf, len, &h) || h.major != 2) {
+		/* Not IKEv2 (IKEv1 is not served yet): nothing to answer. */
+		e->stats.malformed++;
+		goto out;
+	}
+	err = msg_validate(buf, len, m);
+	response = h.flags & IKEV2_FLAG_RESPONSE;
+	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT && !response) {
+		if (h.msgid || memcmp(h.spi_r, zero, 8)) {
+			e->stats.invalid_spi++;
+			goto out;
+		}
+		if (err == MSG_E_CRITICAL) {
+			uint8_t bad = m->bad_type;
+
+			e->stats.malformed++;
+			v2_send_init_notify(e, local, remote, natt, &h,
+					    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
+					    &bad, 1);
+			goto out;
+		}
+		if (err) {
+			e->stats.malformed++;
+			goto out;
+		}
+		v2_init_request(e, local, remote, natt, m);
+		goto out;
+	}
+	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT)
+		sa = sa_ike_find_half(e, h.spi_i, remote, true);
+	else
+		sa = sa_ike_find(e, h.spi_i, h.spi_r);
+	/* The I flag names the original initiator: it must not be us. */
+	if (!sa || !!(h.flags & IKEV2_FLAG_INITIATOR) == sa->initiator) {
+		e->stats.invalid_spi++;
+		goto out;
+	}
+	if (err) {
+		/* Nothing here is authenticated yet: drop it (RFC 7296 2.21). */
+		e->stats.malformed++;
+		goto out;
+	}
+	if (!response && sa->has_resp && h.msgid + 1 == sa->msgid_in &&
+	    ike_hash(buf, len, hash) &&
+	    !memcmp(hash, sa->req_hash, sizeof(hash))) {
+		/* A retransmitted request: the same answer again (2.1). */
+		e->stats.retransmits++;
+		v2_send_raw(e, sa, sa->resp, sa->resp_len);
+		goto out;
+	}
+	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT &&
+	    (!response || sa->state != IKE_S_INIT_SENT || h.msgid)) {
+		e->stats.invalid_msgid++;
+		goto out;
+	}
+	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT) {
+		if (v2_rules_check(h.exchange, true, m)) {
+			e->stats.malformed++;
+			goto out;
+		}
+		if (sa->local.ss_family == AF_UNSPEC) {
+			sa->local = *local;
+			sa->natt = natt;
+		}
+		v2_init_response(e, sa, m);
+		goto out;
+	}
+	v2_sk_keys(sa, false, &k);
+	ierr = m->sk < 0 ? MSG_E_NO_SK :
+	       msg_sk_decrypt(m, &k, e->plain, sizeof(e->plain), inner);
+	if (ike_unauthenticated(ierr)) {
+		e->stats.decrypt_failed++;
+		goto out;
+	}
+	/* Authentic, but is it the one request or response we expect? */
+	if (response ? !sa->req.task || h.msgid != sa->req.msgid :
+	    h.msgid != sa->msgid_in || sa->state == IKE_S_INIT_SENT ||
+	    sa->state == IKE_S_AUTH_SENT) {
+		e->stats.invalid_msgid++;
+		goto out;
+	}
+	if (response && h.exchange != ike_task_exchange(sa->req.task)) {
+		e->stats.malformed++;
+		goto out;
+	}
+	sa->last_rx_ms = e->now_ms;
+	if (sa->nat_detected) {
+		/* Authenticated: follow the peer behind its NAT. */
+		sa->remote = *remote;
+		sa->natt = natt;
+	}
+	if (!response && !ike_hash(buf, len, sa->req_hash))
+		memset(sa->req_hash, 0, sizeof(sa->req_hash));
+	if (ierr) {
+		e->stats.malformed++;
+		if (!response)
+			ike_refuse(e, sa, &h, ierr == MSG_E_CRITICAL ?
+				   IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD :
+				   IKEV2_N_INVALID_SYNTAX, inner->bad_type);
+		goto out;
+	}
+	if (response)
+		ike_response(e, sa, inner);
+	else
+		ike_request(e, sa, inner);
+out:
+	free(m);
+	ike_reap(e);
+}
+
+void ike_engine_input(struct ike_engine *e,
+		      const struct sockaddr_storage *local,
+		      const struct sockaddr_storage *remote, bool natt,
+		      const uint8_t *buf, size_t len, uint64_t now_ms)
+{
+	e->now_ms = now_ms;
+	e->stats.rx++;
+	ike_input(e, local, remote, natt, buf, len);
+}
+
+/* The IKE SA of a tunnel that is up or on its way, if any. */
+static struct ike_sa *ike_sa_of(struct ike_engine *e, const char *tunnel)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->state != IKE_S_DEAD && sa->state != IKE_S_REKEYED &&
+		    sa->state != IKE_S_DELETING && !strcmp(sa->tunnel, tunnel))
+			return sa;
+	}
+	return NULL;
+}
+
+int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
+			uint64_t now_ms)
+{
+	struct policy_effective pol;
+	int err;
+
+	e->now_ms = now_ms;
+	if (!v2_policy(e, tunnel, &pol) || pol.tunnel->shutdown)
+		return -ENOENT;
+	if (ike_sa_of(e, tunnel))
+		return -EALREADY;
+	err = v2_init_start(e, &pol);
+	ike_reap(e);
+	return err;
+}
+
+static struct child_sa *ike_child_by_spi(struct ike_engine *e, uint8_t dir,
+					 uint32_t spi, struct ike_sa **owner)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		for (struct child_sa *c = sa->children; c; c = c->next) {
+			if ((dir == IKEVTI_DIR_IN && c->spi_in == spi) ||
+			    (dir == IKEVTI_DIR_OUT && c->spi_out == spi)) {
+				*owner = sa;
+				return c;
+			}
+		}
+	}
+	return NULL;
+}
+
+void ike_engine_kernel_event(struct ike_engine *e,
+			     const struct kernel_event *ev, uint64_t now_ms)
+{
+	struct ike_sa *sa = NULL;
+	struct child_sa *c;
+	char name[IF_NAMESIZE];
+
+	e->now_ms = now_ms;
+	switch (ev->cmd) {
+	case IKEVTI_CMD_EV_ACQUIRE:
+		if (!if_indextoname(ev->ifindex, name))
+			break;
+		if (!ike_sa_of(e, name) && !e->shutting_down)
+			ike_engine_initiate(e, name, now_ms);
+		break;
+	case IKEVTI_CMD_EV_EXPIRE:
+		c = ike_child_by_spi(e, ev->dir, ev->spi, &sa);
+		if (!c)
+			break;
+		if (ev->hard) {
+			/* The kernel removed it: say so to the peer. */
+			if (ev->dir == IKEVTI_DIR_IN)
+				c->in_installed = false;
+			else
+				c->out_installed = false;
+			c->want_delete = true;
+		} else if (c->state == CHILD_S_INSTALLED) {
+			c->want_rekey = true;
+		}
+		v2_kick(e, sa);
+		break;
+	default:
+		break;
+	}
+	ike_reap(e);
+}
+
+uint64_t ike_engine_next_timer(const struct ike_engine *e)
+{
+	uint64_t t = IKE_NO_TIMER;
+
+	for (size_t i = 0; i < e->cfg->n_tunnel && !e->shutting_down; i++) {
+		if (e->cfg->tunnel[i]->connect_auto &&
+		    !e->cfg->tunnel[i]->shutdown)
+			t = ike_min(t, e->auto_ms);
+	}
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		t = ike_min(t, sa->req.next_ms);
+		t = ike_min(t, sa->expire_ms);
+		if (sa->state == IKE_S_ESTABLISHED) {
+			t = ike_min(t, sa->rekey_ms);
+			if (sa->pol.v.dpd_interval && !sa->req.task)
+				t = ike_min(t, sa->last_rx_ms +
+					    1000ull * sa->pol.v.dpd_interval);
+		}
+		for (const struct child_sa *c = sa->children; c; c = c->next) {
+			t = ike_min(t, c->rekey_ms);
+			t = ike_min(t, c->expire_ms);
+			t = ike_min(t, c->half_deadline_ms);
+		}
+	}
+	return t;
+}
+
+static void ike_sa_timers(struct ike_engine *e, struct ike_sa *sa)
+{
+	uint64_t now = e->now_ms;
+
+	if (sa->req.task && now >= sa->req.next_ms &&
+	    v2_retransmit(e, sa) == -ETIMEDOUT) {
+		v2_ike_dead(e, sa, "the peer did not answer");
+		return;
+	}
+	if (now >= sa->expire_ms) {
+		sa->expire_ms = IKE_NO_TIMER;
+		if (sa->state != IKE_S_ESTABLISHED) {
+			v2_ike_dead(e, sa, "timed out");
+			return;
+		}
+		sa_log(e, LOG_NOTICE, "%s: IKE SA lifetime expired", sa->tunnel);
+		sa->want_delete = true;
+	}
+	if (sa->state == IKE_S_ESTABLISHED && now >= sa->rekey_ms) {
+		sa->rekey_ms = IKE_NO_TIMER;
+		sa->want_rekey = true;
+	}
+	if (sa->state == IKE_S_ESTABLISHED && sa->pol.v.dpd_interval &&
+	    !sa->req.task &&
+	    now >= sa->last_rx_ms + 1000ull * sa->pol.v.dpd_interval)
+		sa->want_dpd = true;
+	for (struct child_sa *c = sa->children; c; c = c->next) {
+		if (now >= c->rekey_ms) {
+			c->rekey_ms = IKE_NO_TIMER;
+			if (c->state == CHILD_S_INSTALLED)
+				c->want_rekey = true;
+		}
+		if (now >= c->expire_ms) {
+			c->expire_ms = IKE_NO_TIMER;
+			c->want_delete = true;
+		}
+		if (now >= c->half_deadline_ms)
+			sa_child_complete(e, sa, c);
+	}
+	v2_kick(e, sa);
+}
+
+void ike_engine_run_timers(struct ike_engine *e, uint64_t now_ms)
+{
+	e->now_ms = now_ms;
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->state != IKE_S_DEAD)
+			ike_sa_timers(e, sa);
+	}
+	if (now_ms >= e->auto_ms && !e->shutting_down) {
+		e->auto_ms = now_ms + 1000ull * POLICY_AUTO_CHECK_INTERVAL;
+		for (size_t i = 0; i < e->cfg->n_tunnel; i++) {
+			const struct policy_tunnel *t = e->cfg->tunnel[i];
+
+			if (t->connect_auto && !t->shutdown &&
+			    !ike_sa_of(e, t->ifname))
+				ike_engine_initiate(e, t->ifname, now_ms);
+		}
+	}
+	ike_reap(e);
+}
+
+static bool ike_parse_addr(const char *s, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, s, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		ss->ss_family = AF_INET;
+		return true;
+	}
+	if (inet_pton(AF_INET6, s, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		ss->ss_family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
+int ike_engine_clear(struct ike_engine *e, const char *peer,
+		     void (*done)(void *arg, unsigned int n), void *arg,
+		     uint64_t now_ms)
+{
+	struct sockaddr_storage addr;
+	struct ike_clear *c;
+
+	e->now_ms = now_ms;
+	if (peer && !ike_parse_addr(peer, &addr))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->done = done;
+	c->arg = arg;
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_S_DEAD || sa->clear ||
+		    (peer && !sa_addr_equal(&sa->remote, &addr)))
+			continue;
+		if (sa->state < IKE_S_ESTABLISHED) {
+			sa->state = IKE_S_DEAD;
+			continue;
+		}
+		sa->clear = c;
+		c->pending++;
+		if (sa->state != IKE_S_DELETING)
+			sa->want_delete = true;
+		v2_kick(e, sa);
+	}
+	c->next = e->clears;
+	e->clears = c;
+	ike_reap(e);
+	return 0;
+}
+
+void ike_engine_shutdown(struct ike_engine *e, uint64_t now_ms)
+{
+	e->now_ms = now_ms;
+	e->shutting_down = true;
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_S_DELETING)
+			continue;
+		if (sa->state != IKE_S_ESTABLISHED || sa->pol.v.suppress_delete) {
+			sa->state = IKE_S_DEAD;
+			continue;
+		}
+		while (sa->children)
+			sa_child_free(e, sa, sa->children);
+		sa_ike_reset_req(sa);
+		sa->want_delete = true;
+		v2_kick(e, sa);
+	}
+	ike_reap(e);
+}
+
+bool ike_engine_idle(const struct ike_engine *e)
+{
+	return !e->sas;
+}
+
+static bool ike_list_same(const struct policy_alg_list *a,
+			  const struct policy_alg_list *b)
+{
+	return a->n == b->n && !memcmp(a->idx, b->idx, a->n);
+}
+
+static bool ike_ts_same(const struct policy_ts_list *a,
+			const struct policy_ts_list *b)
+{
+	return a->n == b->n && !memcmp(a->ts, b->ts, a->n * sizeof(a->ts[0]));
+}
+
+static bool ike_psk_same(const struct policy_psk *a, const struct policy_psk *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->key_len == b->key_len &&
+	       !CRYPTO_memcmp(a->key, b->key, a->key_len);
+}
+
+/* Did anything an established IKE SA depends on change? */
+static bool ike_pol_same(const struct policy_effective *a,
+			 const struct policy_effective *b)
+{
+	const struct policy_opts *x = &a->v, *y = &b->v;
+	const struct policy_peer *p = &a->tunnel->peer, *q = &b->tunnel->peer;
+
+	return ike_list_same(&x->sa_enc, &y->sa_enc) &&
+	       ike_list_same(&x->sa_integ, &y->sa_integ) &&
+	       ike_list_same(&x->sa_prf, &y->sa_prf) &&
+	       ike_list_same(&x->sa_dh, &y->sa_dh) &&
+	       ike_list_same(&x->child_enc, &y->child_enc) &&
+	       ike_list_same(&x->child_integ, &y->child_integ) &&
+	       ike_list_same(&x->child_pfs, &y->child_pfs) &&
+	       x->sa_lifetime == y->sa_lifetime &&
+	       x->child_lifetime == y->child_lifetime &&
+	       x->anti_replay == y->anti_replay &&
+	       x->local_auth == y->local_auth &&
+	       policy_id_equal(&x->local_id, &y->local_id) &&
+	       policy_addr_equal(&x->source, &y->source) &&
+	       ike_ts_same(&x->local_ts, &y->local_ts) &&
+	       ike_ts_same(&x->remote_ts, &y->remote_ts) &&
+	       x->natt == y->natt && p->kind == q->kind &&
+	       policy_addr_equal(&p->addr, &q->addr) &&
+	       policy_id_equal(&a->peer_id, &b->peer_id) &&
+	       a->tunnel->shutdown == b->tunnel->shutdown &&
+	       ike_psk_same(a->local_psk, b->local_psk) &&
+	       ike_psk_same(a->peer_psk, b->peer_psk);
+}
+
+int ike_engine_reload(struct ike_engine *e, const struct policy_config *cfg,
+		      uint64_t now_ms)
+{
+	e->now_ms = now_ms;
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		struct policy_effective pol;
+		bool keep = sa->pol.tunnel &&
+			    v2_policy_in(cfg, sa->tunnel, &pol) &&
+			    ike_pol_same(&sa->pol, &pol);
+
+		if (keep) {
+			sa->pol = pol;
+			continue;
+		}
+		/* Nothing may point into the old configuration. */
+		sa->pol.tunnel = NULL;
+		sa->pol.profile = NULL;
+		sa->pol.local_psk = NULL;
+		sa->pol.peer_psk = NULL;
+		if (sa->state == IKE_S_ESTABLISHED) {
+			sa_log(e, LOG_INFO, "%s: configuration changed, deleting the IKE SA",
+			       sa->tunnel);
+			sa->want_delete = true;
+		} else if (sa->state != IKE_S_DELETING) {
+			sa->state = IKE_S_DEAD;
+		}
+	}
+	e->cfg = cfg;
+	e->auto_ms = now_ms;
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		v2_kick(e, sa);
+	ike_reap(e);
+	return 0;
+}
+
+static void ike_ms_s(uint64_t now, uint64_t then, uint64_t *out)
+{
+	*out = then == IKE_NO_TIMER ? 0 :
+	       now >= then ? (now - then) / 1000 : (then - now) / 1000;
+}
+
+static const char *ike_state_name(uint8_t s)
+{
+	static const char *const names[] = {
+		[IKE_S_INIT_SENT] = "IKE_SA_INIT sent",
+		[IKE_S_INIT_DONE] = "IKE_SA_INIT done",
+		[IKE_S_AUTH_SENT] = "IKE_AUTH sent",
+		[IKE_S_ESTABLISHED] = "ESTABLISHED",
+		[IKE_S_REKEYED] = "REKEYED",
+		[IKE_S_DELETING] = "DELETING",
+		[IKE_S_DEAD] = "DEAD",
+	};
+
+	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+static const char *ike_child_state_name(uint8_t s)
+{
+	static const char *const names[] = {
+		[CHILD_S_INSTALLED] = "INSTALLED",
+		[CHILD_S_REKEYING] = "REKEYING",
+		[CHILD_S_REKEYED] = "REKEYED",
+		[CHILD_S_HALF] = "INBOUND ONLY",
+		[CHILD_S_DELETING] = "DELETING",
+	};
+
+	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+static uint64_t ike_spi64(const uint8_t *p)
+{
+	return (uint64_t)msg_get32(p) << 32 | msg_get32(p + 4);
+}
+
+int ike_engine_foreach_ike_sa(const struct ike_engine *e,
+			      int (*fn)(const struct ike_sa_info *, void *),
+			      void *arg, uint64_t now_ms)
+{
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		struct ike_sa_info i;
+		int err;
+
+		memset(&i, 0, sizeof(i));
+		snprintf(i.tunnel, sizeof(i.tunnel), "%s", sa->tunnel);
+		i.version = 2;
+		i.initiator = sa->initiator;
+		i.spi_i = ike_spi64(sa->spi_i);
+		i.spi_r = ike_spi64(sa->spi_r);
+		i.local = sa->local;
+		i.remote = sa->remote;
+		i.natt = sa->natt;
+		snprintf(i.state, sizeof(i.state), "%s", ike_state_name(sa->state));
+		policy_id_format(&sa->local_id, i.local_id, sizeof(i.local_id));
+		policy_id_format(&sa->remote_id, i.remote_id, sizeof(i.remote_id));
+		if (sa->state >= IKE_S_AUTH_SENT) {
+			snprintf(i.enc, sizeof(i.enc), "%s", prop_encr_name(&sa->sel));
+			snprintf(i.integ, sizeof(i.integ), "%s",
+				 prop_integ_name(&sa->sel));
+			snprintf(i.prf, sizeof(i.prf), "%s", prop_prf_name(&sa->sel));
+			snprintf(i.dh, sizeof(i.dh), "%s", prop_dh_name(sa->sel.dh));
+		}
+		ike_ms_s(now_ms, sa->created_ms, &i.established_s);
+		i.lifetime_s = sa->pol.v.sa_lifetime;
+		ike_ms_s(now_ms, sa->rekey_ms, &i.rekey_in_s);
+		i.dpd_interval_s = sa->pol.v.dpd_interval;
+		ike_ms_s(now_ms, sa->last_rx_ms, &i.last_seen_s);
+		for (const struct child_sa *c = sa->children; c; c = c->next)
+			i.n_child++;
+		err = fn(&i, arg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void ike_child_use(const struct ike_engine *e, const struct ike_sa *sa,
+			  const struct child_sa *c, struct ike_child_info *i)
+{
+	struct backend *be = e->env.be;
+	struct kernel_sa *ks;
+
+	if (!be || !be->ops->sa_get)
+		return;
+	ks = malloc(sizeof(*ks));
+	if (!ks)
+		return;
+	if (c->in_installed &&
+	    !be->ops->sa_get(be, sa->tunnel, IKEVTI_DIR_IN, c->spi_in, ks) &&
+	    ks->has_cur) {
+		i->bytes_in = ks->cur.bytes;
+		i->packets_in = ks->cur.packets;
+	}
+	if (c->out_installed &&
+	    !be->ops->sa_get(be, sa->tunnel, IKEVTI_DIR_OUT, c->spi_out, ks) &&
+	    ks->has_cur) {
+		i->bytes_out = ks->cur.bytes;
+		i->packets_out = ks->cur.packets;
+	}
+	secbuf_wipe(ks, sizeof(*ks));
+	free(ks);
+}
+
+int ike_engine_foreach_child_sa(const struct ike_engine *e,
+				int (*fn)(const struct ike_child_info *,
+					  void *),
+				void *arg, uint64_t now_ms)
+{
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		for (const struct child_sa *c = sa->children; c; c = c->next) {
+			struct ike_child_info i;
+			struct pl_ts_list l;
+			int err;
+
+			memset(&i, 0, sizeof(i));
+			snprintf(i.tunnel, sizeof(i.tunnel), "%s", sa->tunnel);
+			i.ike_spi_i = ike_spi64(sa->spi_i);
+			i.ike_spi_r = ike_spi64(sa->spi_r);
+			i.spi_in = c->spi_in;
+			i.spi_out = c->spi_out;
+			snprintf(i.state, sizeof(i.state), "%s",
+				 ike_child_state_name(c->state));
+			snprintf(i.enc, sizeof(i.enc), "%s", prop_encr_name(&c->sel));
+			snprintf(i.integ, sizeof(i.integ), "%s",
+				 prop_integ_name(&c->sel));
+			snprintf(i.pfs, sizeof(i.pfs), "%s", prop_dh_name(c->sel.dh));
+			memset(&l, 0, sizeof(l));
+			l.n = c->n_ts_l;
+			memcpy(l.ts, c->ts_l, l.n * sizeof(l.ts[0]));
+			ts_to_policy(&l, &i.ts_local);
+			l.n = c->n_ts_r;
+			memcpy(l.ts, c->ts_r, l.n * sizeof(l.ts[0]));
+			ts_to_policy(&l, &i.ts_remote);
+			ike_ms_s(now_ms, c->created_ms, &i.established_s);
+			i.lifetime_s = sa->pol.v.child_lifetime;
+			ike_ms_s(now_ms, c->rekey_ms, &i.rekey_in_s);
+			ike_child_use(e, sa, c, &i);
+			err = fn(&i, arg);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+int ike_engine_foreach_event(const struct ike_engine *e,
+			     int (*fn)(const struct ike_event_info *, void *),
+			     void *arg)
+{
+	for (size_t t = 0; t < e->n_evlog; t++) {
+		const struct ike_evlog *l = &e->evlog[t];
+
+		for (unsigned int i = 0; i < l->n; i++) {
+			int err = fn(&l->ev[(l->head + i) % IKE_EVENTS_PER_TUNNEL],
+				     arg);
+
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+void ike_engine_stats(const struct ike_engine *e, struct ike_stats *out)
+{
+	*out = e->stats;
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Child SAs: keys from KEYMAT (RFC 7296 2.17), the kernel SAs handed to
+ * the backend, and the rekey and expiry timers.
+ *
+ * KEYMAT is cut initiator-to-responder first: encryption key (with the
+ * 4-byte salt of an AEAD, which the kernel takes as part of the key),
+ * then integrity key; then the same for responder-to-initiator.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "ikev2.h"
+
+static uint16_t v2_kernel_enc(uint16_t encr)
+{
+	switch (encr) {
+	case IKEV2_ENCR_3DES:
+		return IKEVTI_ENC_3DES_CBC;
+	case IKEV2_ENCR_AES_CBC:
+		return IKEVTI_ENC_AES_CBC;
+	case IKEV2_ENCR_AES_GCM_16:
+		return IKEVTI_ENC_AES_GCM_16;
+	case IKEV2_ENCR_CHACHA20_POLY1305:
+		return IKEVTI_ENC_CHACHA20_POLY1305;
+	case IKEV2_ENCR_NULL:
+		return IKEVTI_ENC_NULL;
+	}
+	return IKEVTI_ENC_UNSPEC;
+}
+
+static uint16_t v2_kernel_auth(uint16_t integ)
+{
+	switch (integ) {
+	case IKEV2_INTEG_HMAC_MD5_96:
+		return IKEVTI_AUTH_HMAC_MD5_96;
+	case IKEV2_INTEG_HMAC_SHA1_96:
+		return IKEVTI_AUTH_HMAC_SHA1_96;
+	case IKEV2_INTEG_HMAC_SHA2_256_128:
+		return IKEVTI_AUTH_HMAC_SHA256_128;
+	case IKEV2_INTEG_HMAC_SHA2_384_192:
+		return IKEVTI_AUTH_HMAC_SHA384_192;
+	case IKEV2_INTEG_HMAC_SHA2_512_256:
+		return IKEVTI_AUTH_HMAC_SHA512_256;
+	}
+	return IKEVTI_AUTH_NONE;
+}
+
+static void v2_ts_kernel(const struct pl_ts *ts, unsigned int n,
+			 struct kernel_ts *out, unsigned int *kn)
+{
+	struct pl_ts_list l;
+
+	memset(&l, 0, sizeof(l));
+	l.n = (uint8_t)(n > PL_MAX_TS ? PL_MAX_TS : n);
+	memcpy(l.ts, ts, l.n * sizeof(*ts));
+	ts_to_kernel(&l, out, kn);
+}
+
+static int v2_kernel_sa(const struct ike_sa *sa, const struct child_sa *c,
+			uint8_t dir, const struct secbuf *ek,
+			const struct secbuf *ak, struct kernel_sa *ks)
+{
+	uint32_t life = sa->pol.v.child_lifetime;
+
+	memset(ks, 0, sizeof(*ks));
+	ks->dir = dir;
+	ks->spi = dir == IKEVTI_DIR_IN ? c->spi_in : c->spi_out;
+	ks->enc = v2_kernel_enc(c->sel.encr);
+	ks->auth = v2_kernel_auth(c->sel.integ);
+	if (ks->enc == IKEVTI_ENC_UNSPEC || ek->len > sizeof(ks->enc_key) ||
+	    (ak && ak->len > sizeof(ks->auth_key)))
+		return -ENOTSUP;
+	memcpy(ks->enc_key, ek->data, ek->len);
+	ks->enc_key_len = ek->len;
+	if (ak && ak->len) {
+		memcpy(ks->auth_key, ak->data, ak->len);
+		ks->auth_key_len = ak->len;
+	}
+	if (c->sel.esn)
+		ks->flags |= IKEVTI_SA_F_ESN;
+	/* anti-replay on: the link's window; off: none. */
+	if (!sa->pol.v.anti_replay) {
+		ks->has_replay_window = true;
+		ks->replay_window = 0;
+	}
+	ks->has_lifetime = true;
+	ks->lifetime.hard_secs = life;
+	v2_ts_kernel(c->ts_l, c->n_ts_l, ks->ts_local, &ks->n_ts_local);
+	v2_ts_kernel(c->ts_r, c->n_ts_r, ks->ts_remote, &ks->n_ts_remote);
+	if (sa->natt) {
+		const struct sockaddr_in *l = (const void *)&sa->local;
+		const struct sockaddr_in *r = (const void *)&sa->remote;
+
+		/* sin_port and sin6_port sit at the same offset. */
+		ks->encap_sport = ntohs(l->sin_port);
+		ks->encap_dport = ntohs(r->sin_port);
+	}
+	ks->origin = IKEVTI_ORIGIN_NEGOTIATED;
+	return 0;
+}
+
+int v2_child_install(struct ike_engine *e, struct ike_sa *sa,
+		     struct child_sa *c, const struct secbuf *gir,
+		     const struct secbuf *ni, const struct secbuf *nr,
+		     bool defer_out)
+{
+	struct keymat_v2_algs algs = {
+		.encr = c->sel.encr,
+		.encr_bits = c->sel.encr_bits,
+		.integ = c->sel.integ,
+	};
+	struct backend *be = e->env.be;
+	struct kernel_sa *in = NULL, *out = NULL;
+	struct keymat_v2_child k;
+	int err;
+
+	memset(&k, 0, sizeof(k));
+	err = keymat_v2_child_derive(sa->sel.prf, sa->km.sk_d, gir, ni->data,
+				     ni->len, nr->data, nr->len, &algs, &k);
+	if (err)
+		return err;
+	in = malloc(sizeof(*in));
+	out = malloc(sizeof(*out));
+	err = -ENOMEM;
+	if (!in || !out)
+		goto done;
+	/* The initiator of this exchange sends with the _i keys. */
+	err = v2_kernel_sa(sa, c, IKEVTI_DIR_IN,
+			   c->initiated ? k.encr_r : k.encr_i,
+			   c->initiated ? k.integ_r : k.integ_i, in);
+	if (!err)
+		err = v2_kernel_sa(sa, c, IKEVTI_DIR_OUT,
+				   c->initiated ? k.encr_i : k.encr_r,
+				   c->initiated ? k.integ_i : k.integ_r, out);
+	if (err)
+		goto done;
+	/* Inbound first: the peer may use the new SA as soon as it has it. */
+	err = be ? be->ops->sa_add(be, sa->tunnel, in) : 0;
+	if (err) {
+		sa_log(e, LOG_ERR, "%s: inbound SA 0x%08x not installed: %s",
+		       sa->tunnel, c->spi_in, strerror(-err));
+		goto done;
+	}
+	c->in_installed = true;
+	if (defer_out) {
+		c->pending_out = out;
+		out = NULL;
+		c->state = CHILD_S_HALF;
+		c->half_deadline_ms = e->now_ms + 1000ull *
+			(sa->pol.retransmit[0] + sa->pol.retransmit[1] +
+			 sa->pol.retransmit[2] + sa->pol.retransmit_timeout);
+	} else {
+		err = be ? be->ops->sa_add(be, sa->tunnel, out) : 0;
+		if (err) {
+			sa_log(e, LOG_ERR, "%s: outbound SA 0x%08x not installed: %s",
+			       sa->tunnel, c->spi_out, strerror(-err));
+			goto done;
+		}
+		c->out_installed = true;
+		c->state = CHILD_S_INSTALLED;
+	}
+	e->stats.child_sa_created++;
+	sa_event(e, sa->tunnel, "Child SA created, in 0x%08x out 0x%08x %s%s%s",
+		 c->spi_in, c->spi_out, prop_encr_name(&c->sel),
+		 c->sel.integ ? " " : "", prop_integ_name(&c->sel));
+	v2_child_timers(e, sa, c);
+done:
+	if (in) {
+		secbuf_wipe(in, sizeof(*in));
+		free(in);
+	}
+	if (out) {
+		secbuf_wipe(out, sizeof(*out));
+		free(out);
+	}
+	keymat_v2_child_free(&k);
+	return err;
+}
+
+static int v2_ts_copy(struct pl_ts **dst, uint8_t *n,
+		      const struct pl_ts_list *src)
+{
+	struct pl_ts *p = malloc(src->n * sizeof(*p) + 1);
+
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, src->ts, src->n * sizeof(*p));
+	free(*dst);
+	*dst = p;
+	*n = src->n;
+	return 0;
+}
+
+int v2_child_set_ts(struct child_sa *c, const struct pl_ts_list *local,
+		    const struct pl_ts_list *remote)
+{
+	if (v2_ts_copy(&c->ts_l, &c->n_ts_l, local) ||
+	    v2_ts_copy(&c->ts_r, &c->n_ts_r, remote))
+		return -ENOMEM;
+	return 0;
+}
+
+int v2_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	int r = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (r)
+		return r;
+	return alen < blen ? -1 : alen > blen;
+}
+
+int v2_child_set_nonces(struct child_sa *c, const struct secbuf *n1,
+			const struct pl_nonce *n2)
+{
+	const uint8_t *lo = n1->data;
+	size_t len = n1->len;
+
+	if (v2_nonce_cmp(n2->data, n2->len, n1->data, n1->len) < 0) {
+		lo = n2->data;
+		len = n2->len;
+	}
+	free(c->min_nonce);
+	c->min_nonce = malloc(len);
+	if (!c->min_nonce)
+		return -ENOMEM;
+	memcpy(c->min_nonce, lo, len);
+	c->min_nonce_len = len;
+	return 0;
+}
+
+void v2_child_timers(struct ike_engine *e, struct ike_sa *sa,
+		     struct child_sa *c)
+{
+	uint64_t life = sa->pol.v.child_lifetime;
+	uint64_t margin = sa->pol.child_rekey_margin;
+
+	c->created_ms = e->now_ms;
+	c->expire_ms = e->now_ms + life * 1000;
+	c->rekey_ms = IKE_NO_TIMER;
+	if (!sa->pol.initiate_rekey || sa->pol.v.suppress_rekey)
+		return;
+	/*
+	 * The end that made the Child SA rekeys it; the other end only
+	 * steps in half a margin later, if that has not happened, so the
+	 * two rarely collide.
+	 */
+	c->rekey_ms = e->now_ms + 1000 * (life - (c->initiated ? margin
+								: margin / 2));
+}

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SA database: allocation, lookup and teardown of IKE and Child SAs,
+ * the kernel side of a Child SA's removal, and the per-tunnel event log.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <netinet/in.h>
+
+#include "crypto.h"
+#include "sa.h"
+
+void sa_log(struct ike_engine *e, int level, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	if (!e->env.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	e->env.log(e->env.ctx, level, buf);
+}
+
+void sa_event(struct ike_engine *e, const char *tunnel, const char *fmt, ...)
+{
+	struct ike_evlog *l = NULL;
+	struct ike_event_info *ev;
+	va_list ap;
+
+	for (size_t i = 0; i < e->n_evlog; i++) {
+		if (!strcmp(e->evlog[i].tunnel, tunnel))
+			l = &e->evlog[i];
+	}
+	if (!l) {
+		struct ike_evlog *n = realloc(e->evlog,
+					      (e->n_evlog + 1) * sizeof(*n));
+
+		if (!n)
+			return;
+		e->evlog = n;
+		l = &n[e->n_evlog++];
+		memset(l, 0, sizeof(*l));
+		snprintf(l->tunnel, sizeof(l->tunnel), "%s", tunnel);
+	}
+	ev = &l->ev[(l->head + l->n) % IKE_EVENTS_PER_TUNNEL];
+	if (l->n < IKE_EVENTS_PER_TUNNEL)
+		l->n++;
+	else
+		l->head = (l->head + 1) % IKE_EVENTS_PER_TUNNEL;
+	memset(ev, 0, sizeof(*ev));
+	ev->when_ms = e->env.wallclock_ms ? e->env.wallclock_ms(e->env.ctx)
+					  : e->now_ms;
+	snprintf(ev->tunnel, sizeof(ev->tunnel), "%s", tunnel);
+	va_start(ap, fmt);
+	vsnprintf(ev->what, sizeof(ev->what), fmt, ap);
+	va_end(ap);
+	sa_log(e, LOG_INFO, "%s: %s", tunnel, ev->what);
+}
+
+/* Up to 1/8 less, so that both ends do not rekey at the same moment. */
+uint64_t sa_jitter(uint64_t ms)
+{
+	uint32_t r = 0;
+
+	if (ms < 8 || crypto_random(&r, sizeof(r)))
+		return ms;
+	return ms - r % (ms / 8);
+}
+
+struct ike_sa *sa_ike_new(struct ike_engine *e,
+			  const struct policy_effective *pol, bool initiator)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+	uint8_t *spi;
+
+	if (!sa)
+		return NULL;
+	sa->pol = *pol;
+	snprintf(sa->tunnel, sizeof(sa->tunnel), "%s",
+		 pol->tunnel ? pol->tunnel->ifname : "");
+	sa->initiator = initiator;
+	spi = initiator ? sa->spi_i : sa->spi_r;
+	do {
+		if (crypto_random(spi, 8)) {
+			free(sa);
+			return NULL;
+		}
+	} while (!memcmp(spi, "\0\0\0\0\0\0\0\0", 8));
+	sa->created_ms = e->now_ms;
+	sa->last_rx_ms = e->now_ms;
+	sa->rekey_ms = IKE_NO_TIMER;
+	sa->expire_ms = IKE_NO_TIMER;
+	sa->req.next_ms = IKE_NO_TIMER;
+	sa->local_id = pol->v.local_id;
+	sa->remote_id = pol->peer_id;
+	sa->next = e->sas;
+	e->sas = sa;
+	return sa;
+}
+
+void sa_ike_reset_req(struct ike_sa *sa)
+{
+	struct ike_req *r = &sa->req;
+
+	free(r->buf);
+	crypto_dh_free(r->dh);
+	secbuf_free(r->nonce);
+	free(r->offer);
+	free(r->tsi);
+	free(r->tsr);
+	memset(r, 0, sizeof(*r));
+	r->next_ms = IKE_NO_TIMER;
+}
+
+static void sa_child_unlink(struct ike_sa *sa, struct child_sa *c)
+{
+	for (struct child_sa **pp = &sa->children; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			return;
+		}
+	}
+}
+
+static void sa_child_release(struct child_sa *c)
+{
+	if (c->pending_out) {
+		secbuf_wipe(c->pending_out, sizeof(*c->pending_out));
+		free(c->pending_out);
+	}
+	free(c->ts_l);
+	free(c->ts_r);
+	free(c->min_nonce);
+	free(c);
+}
+
+void sa_child_free(struct ike_engine *e, struct ike_sa *sa,
+		   struct child_sa *c)
+{
+	struct backend *be = e->env.be;
+
+	/* Outbound first: nothing may leave on an SA about to lose its peer. */
+	if (c->out_installed && be)
+		be->ops->sa_del(be, sa->tunnel, IKEVTI_DIR_OUT, c->spi_out);
+	if (c->in_installed && be)
+		be->ops->sa_del(be, sa->tunnel, IKEVTI_DIR_IN, c->spi_in);
+	if (c->in_installed || c->out_installed) {
+		e->stats.child_sa_deleted++;
+		sa_event(e, sa->tunnel, "Child SA deleted, in 0x%08x out 0x%08x",
+			 c->spi_in, c->spi_out);
+	}
+	if (sa->req.child == c)
+		sa->req.child = NULL;
+	sa_child_unlink(sa, c);
+	sa_child_release(c);
+}
+
+int sa_child_complete(struct ike_engine *e, struct ike_sa *sa,
+		      struct child_sa *c)
+{
+	struct backend *be = e->env.be;
+	int err = 0;
+
+	if (c->state != CHILD_S_HALF)
+		return 0;
+	if (c->pending_out) {
+		err = be ? be->ops->sa_add(be, sa->tunnel, c->pending_out) : 0;
+		secbuf_wipe(c->pending_out, sizeof(*c->pending_out));
+		free(c->pending_out);
+		c->pending_out = NULL;
+		if (!err)
+			c->out_installed = true;
+		else
+			sa_log(e, LOG_ERR, "%s: outbound SA 0x%08x not installed: %s",
+			       sa->tunnel, c->spi_out, strerror(-err));
+	}
+	c->state = CHILD_S_INSTALLED;
+	c->half_deadline_ms = IKE_NO_TIMER;
+	return err;
+}
+
+void sa_ike_free(struct ike_engine *e, struct ike_sa *sa)
+{
+	bool was_up = sa->was_up;
+
+	while (sa->children)
+		sa_child_free(e, sa, sa->children);
+	for (struct ike_sa **pp = &e->sas; *pp; pp = &(*pp)->next) {
+		if (*pp == sa) {
+			*pp = sa->next;
+			break;
+		}
+	}
+	if (was_up) {
+		e->stats.ike_sa_deleted++;
+		sa_event(e, sa->tunnel, "IKE SA deleted, SPI %016llx %016llx",
+			 (unsigned long long)msg_get32(sa->spi_i) << 32 |
+			 msg_get32(sa->spi_i + 4),
+			 (unsigned long long)msg_get32(sa->spi_r) << 32 |
+			 msg_get32(sa->spi_r + 4));
+	}
+	if (sa->clear) {
+		sa->clear->pending--;
+		if (was_up)
+			sa->clear->deleted++;
+	}
+	sa_ike_reset_req(sa);
+	keymat_v2_ike_free(&sa->km);
+	crypto_dh_free(sa->dh);
+	secbuf_free(sa->ni);
+	secbuf_free(sa->nr);
+	free(sa->init_i);
+	free(sa->init_r);
+	free(sa->cookie);
+	free(sa->resp);
+	secbuf_wipe(sa, sizeof(*sa));
+	free(sa);
+}
+
+struct ike_sa *sa_ike_find(struct ike_engine *e, const uint8_t spi_i[8],
+			   const uint8_t spi_r[8])
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->state != IKE_S_DEAD && !memcmp(sa->spi_i, spi_i, 8) &&
+		    !memcmp(sa->spi_r, spi_r, 8))
+			return sa;
+	}
+	return NULL;
+}
+
+struct ike_sa *sa_ike_find_half(struct ike_engine *e, const uint8_t spi_i[8],
+				const struct sockaddr_storage *remote,
+				bool initiator)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_S_DEAD || sa->initiator != initiator ||
+		    memcmp(sa->spi_i, spi_i, 8))
+			continue;
+		if (initiator && sa->state == IKE_S_INIT_SENT)
+			return sa;
+		if (!initiator && sa_addr_equal(&sa->remote, remote))
+			return sa;
+	}
+	return NULL;
+}
+
+struct child_sa *sa_child_new(struct ike_sa *sa)
+{
+	struct child_sa *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->rekey_ms = IKE_NO_TIMER;
+	c->expire_ms = IKE_NO_TIMER;
+	c->half_deadline_ms = IKE_NO_TIMER;
+	c->next = sa->children;
+	sa->children = c;
+	return c;
+}
+
+struct child_sa *sa_child_by_in(struct ike_sa *sa, uint32_t spi_in)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next) {
+		if (c->spi_in == spi_in)
+			return c;
+	}
+	return NULL;
+}
+
+struct child_sa *sa_child_by_out(struct ike_sa *sa, uint32_t spi_out)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next) {
+		if (c->spi_out == spi_out)
+			return c;
+	}
+	return NULL;
+}
+
+static bool sa_spi_used(struct ike_engine *e, uint32_t spi)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa_child_by_in(sa, spi))
+			return true;
+		if (sa->req.spi == spi)
+			return true;
+	}
+	return false;
+}
+
+uint32_t sa_new_spi(struct ike_engine *e)
+{
+	uint32_t spi;
+
+	do {
+		if (crypto_random(&spi, sizeof(spi)))
+			return 0;
+	} while (spi < 256 || sa_spi_used(e, spi));
+	return spi;
+}
+
+bool sa_addr_equal(const struct sockaddr_storage *a,
+		   const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	if (a->ss_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			       &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
+	return false;
+}
+
+bool sa_addr_is(const struct sockaddr_storage *ss, const struct policy_addr *a)
+{
+	if (a->family != ss->ss_family)
+		return false;
+	if (a->family == AF_INET)
+		return !memcmp(&((const struct sockaddr_in *)ss)->sin_addr, a->a, 4);
+	if (a->family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)ss)->sin6_addr,
+			       a->a, 16);
+	return false;
+}

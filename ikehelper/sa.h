@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The SA database of the IKE engine: IKE SAs, their Child SAs, the
+ * exchange each IKE SA has in flight (window size 1, RFC 7296 2.3), the
+ * last response it sent, and the event log "show" prints.
+ *
+ * Private to the engine (ike.c, sa.c, ikev2/); the daemon sees ike.h.
+ * Every key lives in a secbuf or a struct kernel_sa that is wiped when
+ * it is freed.
+ */
+#ifndef IKEHELPER_SA_H
+#define IKEHELPER_SA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ike.h"
+#include "keymat_v2.h"
+#include "msg.h"
+#include "payload.h"
+#include "proposal.h"
+
+#define IKE_NONCE_LEN		32	/* ours: RFC 7296 2.10, >= PRF key */
+#define IKE_EVENTS_PER_TUNNEL	10
+
+enum ike_state {
+	IKE_S_INIT_SENT,	/* initiator: IKE_SA_INIT sent */
+	IKE_S_INIT_DONE,	/* responder: IKE_SA_INIT answered */
+	IKE_S_AUTH_SENT,	/* initiator: IKE_AUTH sent */
+	IKE_S_ESTABLISHED,
+	IKE_S_REKEYED,		/* replaced by a rekey; waits for DELETE */
+	IKE_S_DELETING,		/* our DELETE is in flight */
+	IKE_S_DEAD,		/* to be freed */
+};
+
+enum child_state {
+	CHILD_S_INSTALLED,
+	CHILD_S_REKEYING,	/* our CREATE_CHILD_SA rekey is in flight */
+	CHILD_S_REKEYED,	/* replaced; waits for its DELETE */
+	CHILD_S_HALF,		/* rekey responder: inbound only so far */
+	CHILD_S_DELETING,	/* our DELETE is in flight */
+};
+
+/* What our request in flight is for (strongSwan's "tasks"). */
+enum ike_task {
+	TASK_NONE,
+	TASK_IKE_INIT,
+	TASK_IKE_AUTH,
+	TASK_CHILD_REKEY,
+	TASK_IKE_REKEY,
+	TASK_CHILD_DELETE,
+	TASK_IKE_DELETE,
+	TASK_DPD,
+};
+
+struct ike_sa;
+
+struct child_sa {
+	struct child_sa *next;
+	uint32_t spi_in, spi_out;	/* host byte order */
+	uint8_t state;			/* enum child_state */
+	bool in_installed, out_installed;
+	bool initiated;			/* we started the exchange creating it */
+	bool want_rekey, want_delete;	/* queued tasks */
+	struct prop_sel sel;
+	uint8_t n_ts_l, n_ts_r;
+	struct pl_ts *ts_l, *ts_r;	/* as negotiated, ours first */
+	/* The Child SA this one replaces (its spi_in), 0: none. */
+	uint32_t rekeys_spi;
+	/* CHILD_S_HALF: our outbound SA, added once the old one is gone. */
+	struct kernel_sa *pending_out;
+	/* The lower nonce of the exchange that made it (RFC 7296 2.8.1). */
+	uint8_t *min_nonce;
+	size_t min_nonce_len;
+	uint64_t created_ms, rekey_ms, expire_ms, half_deadline_ms;
+};
+
+/* The request in flight and what its response needs. */
+struct ike_req {
+	uint8_t task;			/* enum ike_task */
+	uint32_t msgid;
+	uint8_t *buf;
+	size_t len;
+	unsigned int tries;
+	uint64_t next_ms;		/* retransmit, or give up */
+	struct child_sa *child;		/* rekeyed, deleted or being made */
+	struct crypto_dh *dh;
+	struct secbuf *nonce;
+	uint32_t spi;			/* new inbound SPI (Child rekey) */
+	uint8_t ike_spi[8];		/* new SPI (IKE rekey) */
+	struct pl_sa *offer;
+	struct pl_ts_list *tsi, *tsr;	/* offered */
+};
+
+struct ike_sa {
+	struct ike_sa *next;
+	char tunnel[POLICY_IFNAMSIZ];
+	struct policy_effective pol;	/* refreshed on reload */
+	bool initiator;			/* of this IKE SA (its SPIs) */
+	uint8_t spi_i[8], spi_r[8];
+	struct sockaddr_storage local, remote;
+	bool natt;
+	bool nat_detected;
+	uint8_t state;			/* enum ike_state */
+	struct prop_sel sel;
+	struct crypto_encr encr;
+	struct keymat_v2_ike km;
+	struct crypto_dh *dh;		/* IKE_SA_INIT only */
+	struct secbuf *ni, *nr;		/* until IKE_AUTH is done */
+	uint8_t *init_i, *init_r;	/* the IKE_SA_INIT messages, likewise */
+	size_t init_i_len, init_r_len;
+	uint8_t *cookie;
+	size_t cookie_len;
+	struct policy_id local_id, remote_id;
+	bool initial_contact;		/* the peer sent INITIAL_CONTACT */
+	/* Message IDs: our next request, the peer's next request. */
+	uint32_t msgid_out, msgid_in;
+	struct ike_req req;
+	uint8_t *resp;			/* our last response, for resends */
+	size_t resp_len;
+	bool has_resp;
+	uint8_t req_hash[32];		/* SHA-256 of the request it answers */
+	bool was_up;			/* reached ESTABLISHED once */
+	bool want_rekey, want_delete, want_dpd;
+	bool send_delete;		/* DELETE the IKE SA when idle */
+	struct ike_clear *clear;	/* an ikevtictl clear waits for it */
+	struct child_sa *children;
+	uint64_t created_ms, rekey_ms, expire_ms, last_rx_ms;
+};
+
+struct ike_clear {
+	struct ike_clear *next;
+	void (*done)(void *arg, unsigned int n);
+	void *arg;
+	unsigned int pending, deleted;
+};
+
+struct ike_evlog {
+	char tunnel[POLICY_IFNAMSIZ];
+	unsigned int head, n;
+	struct ike_event_info ev[IKE_EVENTS_PER_TUNNEL];
+};
+
+struct ike_engine {
+	struct ike_env env;
+	const struct policy_config *cfg;
+	struct ike_sa *sas;
+	struct ike_clear *clears;
+	struct ike_evlog *evlog;
+	size_t n_evlog;
+	struct ike_stats stats;
+	uint64_t now_ms;
+	uint64_t auto_ms;		/* next connect-type auto check */
+	bool shutting_down;
+	/* Scratch space: one message in, its plaintext, one out. */
+	uint8_t plain[MSG_MAX_LEN];
+	uint8_t inner[MSG_MAX_LEN];
+	uint8_t out[MSG_MAX_LEN];
+};
+
+/* sa.c */
+struct ike_sa *sa_ike_new(struct ike_engine *e, const struct policy_effective *pol,
+			  bool initiator);
+/* Unlink and free; Child SAs are removed from the kernel first. */
+void sa_ike_free(struct ike_engine *e, struct ike_sa *sa);
+struct ike_sa *sa_ike_find(struct ike_engine *e, const uint8_t spi_i[8],
+			   const uint8_t spi_r[8]);
+struct ike_sa *sa_ike_find_half(struct ike_engine *e, const uint8_t spi_i[8],
+				const struct sockaddr_storage *remote,
+				bool initiator);
+void sa_ike_reset_req(struct ike_sa *sa);
+
+struct child_sa *sa_child_new(struct ike_sa *sa);
+struct child_sa *sa_child_by_in(struct ike_sa *sa, uint32_t spi_in);
+struct child_sa *sa_child_by_out(struct ike_sa *sa, uint32_t spi_out);
+/* Remove c's installed SAs from the kernel, unlink and free it. */
+void sa_child_free(struct ike_engine *e, struct ike_sa *sa,
+		   struct child_sa *c);
+/* Install pending_out of a half Child SA: it becomes INSTALLED. */
+int sa_child_complete(struct ike_engine *e, struct ike_sa *sa,
+		      struct child_sa *c);
+
+/* A fresh, unused inbound ESP SPI (>= 256, host byte order). */
+uint32_t sa_new_spi(struct ike_engine *e);
+
+__attribute__((format(printf, 3, 4)))
+void sa_event(struct ike_engine *e, const char *tunnel, const char *fmt, ...);
+__attribute__((format(printf, 3, 4)))
+void sa_log(struct ike_engine *e, int level, const char *fmt, ...);
+
+uint64_t sa_jitter(uint64_t ms);
+
+/* Equal family and address; ports not compared. */
+bool sa_addr_equal(const struct sockaddr_storage *a,
+		   const struct sockaddr_storage *b);
+/* ss holds the address a (port ignored). */
+bool sa_addr_is(const struct sockaddr_storage *ss, const struct policy_addr *a);
+
+#endif /* IKEHELPER_SA_H */
