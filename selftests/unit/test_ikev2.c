@@ -1,0 +1,1023 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IKEv2 engine end to end, host-native: two engines in one process,
+ * A (10.0.0.1) and B (10.0.0.2), joined by an in-memory datagram queue,
+ * driven by a fake clock, each installing its Child SAs into an
+ * in-memory backend that records every sa_add and sa_del.
+ *
+ * What must hold after every scenario: the tunnel's SAs are mirrored
+ * (A's outbound SA is B's inbound SA, same SPI, same keys, and the other
+ * way round), and while packets flow, every outbound SA a side sends on
+ * is already installed inbound at the other side (make-before-break).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "ike.h"
+#include "msg.h"
+#include "payload.h"
+#include "tap.h"
+
+#define MAX_SA	16
+#define MAX_LOG	4096
+
+/* ---- the recording backend --------------------------------------------- */
+
+struct rec {
+	char op;			/* 'a' add, 'd' del */
+	uint8_t dir;
+	uint32_t spi;
+};
+
+struct fake_be {
+	struct backend be;
+	char tunnel[16];
+	struct kernel_sa sa[MAX_SA];	/* installed now */
+	unsigned int n;
+	struct rec log[256];
+	unsigned int n_log;
+	uint32_t last_out;		/* the newest outbound SA: in use */
+	unsigned int errors;
+};
+
+static int fb_add(struct backend *be, const char *tunnel,
+		  const struct kernel_sa *sa)
+{
+	struct fake_be *f = (struct fake_be *)be;
+
+	snprintf(f->tunnel, sizeof(f->tunnel), "%s", tunnel);
+	for (unsigned int i = 0; i < f->n; i++) {
+		if (f->sa[i].dir == sa->dir && f->sa[i].spi == sa->spi) {
+			f->errors++;
+			return -EEXIST;
+		}
+	}
+	if (f->n >= MAX_SA) {
+		f->errors++;
+		return -ENOSPC;
+	}
+	f->sa[f->n++] = *sa;
+	if (f->n_log < 256)
+		f->log[f->n_log++] = (struct rec){ 'a', sa->dir, sa->spi };
+	if (sa->dir == IKEVTI_DIR_OUT)
+		f->last_out = sa->spi;
+	return 0;
+}
+
+static int fb_del(struct backend *be, const char *tunnel, uint8_t dir,
+		  uint32_t spi)
+{
+	struct fake_be *f = (struct fake_be *)be;
+
+	(void)tunnel;
+	if (f->n_log < 256)
+		f->log[f->n_log++] = (struct rec){ 'd', dir, spi };
+	for (unsigned int i = 0; i < f->n; i++) {
+		if (f->sa[i].dir == dir && f->sa[i].spi == spi) {
+			f->sa[i] = f->sa[--f->n];
+			if (dir == IKEVTI_DIR_OUT && f->last_out == spi) {
+				/* The kernel falls back to another outbound SA. */
+				f->last_out = 0;
+				for (unsigned int j = 0; j < f->n; j++)
+					if (f->sa[j].dir == IKEVTI_DIR_OUT)
+						f->last_out = f->sa[j].spi;
+			}
+			return 0;
+		}
+	}
+	f->errors++;
+	return -ENOENT;
+}
+
+static const struct backend_ops fb_ops = {
+	.sa_add = fb_add,
+	.sa_del = fb_del,
+};
+
+static const struct kernel_sa *fb_find(const struct fake_be *f, uint8_t dir,
+				       uint32_t spi)
+{
+	for (unsigned int i = 0; i < f->n; i++)
+		if (f->sa[i].dir == dir && f->sa[i].spi == spi)
+			return &f->sa[i];
+	return NULL;
+}
+
+static unsigned int fb_count(const struct fake_be *f, uint8_t dir)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < f->n; i++)
+		n += f->sa[i].dir == dir;
+	return n;
+}
+
+static int fb_index(const struct fake_be *f, char op, uint8_t dir,
+		    uint32_t spi)
+{
+	for (unsigned int i = 0; i < f->n_log; i++)
+		if (f->log[i].op == op && f->log[i].dir == dir &&
+		    f->log[i].spi == spi)
+			return (int)i;
+	return -1;
+}
+
+/* ---- two engines and the wire between them ----------------------------- */
+
+struct dgram {
+	int to;
+	bool natt;
+	struct sockaddr_storage src, dst;
+	size_t len;
+	uint8_t buf[MSG_MAX_LEN];
+};
+
+struct side {
+	int idx;
+	struct ike_engine *e;
+	struct policy_config *cfg;
+	struct fake_be fb;
+	struct sockaddr_storage addr;
+};
+
+struct world {
+	struct side s[2];
+	uint64_t now;
+	struct dgram *q[64];
+	unsigned int nq;
+	/* Everything sent, for replays and inspection. */
+	struct dgram *log[MAX_LOG];
+	unsigned int n_log;
+	/* Drop datagrams to side i while down[i]; drop the next n matching. */
+	bool down[2];
+	int drop_from, drop_exchange, drop_count;
+	bool drop_response;
+	unsigned int loss;		/* make-before-break violations */
+};
+
+static struct world W;
+
+static void set_addr(struct sockaddr_storage *ss, const char *a, uint16_t port)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	inet_pton(AF_INET, a, &in->sin_addr);
+}
+
+static int w_send(void *ctx, const struct sockaddr_storage *local,
+		  const struct sockaddr_storage *remote, bool natt,
+		  const uint8_t *buf, size_t len)
+{
+	struct side *s = ctx;
+	struct dgram *d;
+	struct msg_hdr h;
+
+	(void)local;
+	d = calloc(1, sizeof(*d));
+	if (!d || W.n_log >= MAX_LOG) {
+		free(d);
+		return -ENOMEM;
+	}
+	d->to = 1 - s->idx;
+	d->natt = natt;
+	d->src = s->addr;
+	d->dst = *remote;
+	d->len = len;
+	memcpy(d->buf, buf, len);
+	W.log[W.n_log++] = d;
+	if (W.down[d->to])
+		return 0;
+	if (W.drop_count && W.drop_from == s->idx &&
+	    !msg_hdr_parse(buf, len, &h) && h.exchange == W.drop_exchange &&
+	    !!(h.flags & IKEV2_FLAG_RESPONSE) == W.drop_response) {
+		W.drop_count--;
+		return 0;
+	}
+	if (W.nq < 64)
+		W.q[W.nq++] = d;
+	return 0;
+}
+
+/*
+ * Make-before-break: what each side sends on, the other can receive.
+ * (Before the first Child SA is complete at both ends nothing flows.)
+ */
+static void check_no_loss(void)
+{
+	for (int i = 0; i < 2; i++) {
+		uint32_t out = W.s[i].fb.last_out;
+
+		if (out && fb_count(&W.s[1 - i].fb, IKEVTI_DIR_IN) &&
+		    !fb_find(&W.s[1 - i].fb, IKEVTI_DIR_IN, out))
+			W.loss++;
+	}
+}
+
+static void inject(int to, const uint8_t *buf, size_t len)
+{
+	struct side *r = &W.s[to];
+	struct sockaddr_storage local = r->addr, remote = W.s[1 - to].addr;
+
+	ike_engine_input(r->e, &local, &remote, false, buf, len, W.now);
+}
+
+static void deliver(void)
+{
+	while (W.nq) {
+		struct dgram *d = W.q[0];
+
+		memmove(W.q, W.q + 1, --W.nq * sizeof(W.q[0]));
+		ike_engine_input(W.s[d->to].e, &d->dst, &d->src, d->natt,
+				 d->buf, d->len, W.now);
+		check_no_loss();
+	}
+}
+
+/* Advance the clock to t, firing timers on the way. */
+static void run_until(uint64_t t)
+{
+	for (;;) {
+		uint64_t next = IKE_NO_TIMER;
+
+		for (int i = 0; i < 2; i++) {
+			uint64_t n = W.s[i].e ? ike_engine_next_timer(W.s[i].e)
+					      : IKE_NO_TIMER;
+
+			if (n < next)
+				next = n;
+		}
+		if (next > t)
+			break;
+		if (next > W.now)
+			W.now = next;
+		for (int i = 0; i < 2; i++)
+			if (W.s[i].e)
+				ike_engine_run_timers(W.s[i].e, W.now);
+		deliver();
+	}
+	W.now = t;
+}
+
+#define CONF_FMT \
+	"ikev2 authentication psk id keyid site%c key char %s\n" \
+	"ikev2 authentication psk id keyid site%c key char %s\n" \
+	"ikev2 default-profile\n" \
+	"  local-authentication psk id keyid site%c\n" \
+	"%s" \
+	"interface ikevti0\n" \
+	"  tunnel mode ipsec-ikev2\n" \
+	"  ikev2 source-address %s\n" \
+	"  ikev2 peer %s authentication psk id keyid site%c\n" \
+	"%s" \
+	"  no shutdown\n"
+
+static const char *psk_a = "secretA", *psk_b = "secretB";
+
+static struct policy_config *make_cfg(int idx, const char *profile,
+				      const char *tunnel)
+{
+	char text[4096];
+	struct cfg_diags d;
+	struct policy_config *cfg;
+	char me = idx ? 'B' : 'A', peer = idx ? 'A' : 'B';
+
+	snprintf(text, sizeof(text), CONF_FMT, 'A', psk_a, 'B', psk_b, me,
+		 profile ? profile : "", idx ? "10.0.0.2" : "10.0.0.1",
+		 idx ? "10.0.0.1" : "10.0.0.2", peer, tunnel ? tunnel : "");
+	memset(&d, 0, sizeof(d));
+	cfg = cfg_load_text("test.conf", text, strlen(text), &d);
+	if (!cfg)
+		cfg_diags_print(&d, stdout);
+	cfg_diags_free(&d);
+	return cfg;
+}
+
+/* IKEV2_LOG=1 shows the engines' log lines as TAP comments. */
+static void w_log(void *ctx, int level, const char *msg)
+{
+	const struct side *s = ctx;
+
+	(void)level;
+	if (getenv("IKEV2_LOG"))
+		printf("# %c %s\n", s->idx ? 'B' : 'A', msg);
+}
+
+static void world_free(void)
+{
+	for (int i = 0; i < 2; i++) {
+		ike_engine_free(W.s[i].e);
+		policy_config_free(W.s[i].cfg);
+		for (unsigned int j = 0; j < W.s[i].fb.n; j++)
+			secbuf_wipe(&W.s[i].fb.sa[j], sizeof(W.s[i].fb.sa[j]));
+	}
+	for (unsigned int i = 0; i < W.n_log; i++)
+		free(W.log[i]);
+	memset(&W, 0, sizeof(W));
+}
+
+/* Per-side profile and tunnel lines (NULL: none). */
+static bool world_new(const char *prof_a, const char *prof_b,
+		      const char *tun_a, const char *tun_b)
+{
+	world_free();
+	W.now = 1000000;
+	for (int i = 0; i < 2; i++) {
+		struct side *s = &W.s[i];
+		struct ike_env env = { .send = w_send, .log = w_log };
+
+		s->idx = i;
+		set_addr(&s->addr, i ? "10.0.0.2" : "10.0.0.1", 500);
+		s->fb.be.ops = &fb_ops;
+		s->cfg = make_cfg(i, i ? prof_b : prof_a, i ? tun_b : tun_a);
+		if (!s->cfg)
+			return false;
+		env.ctx = s;
+		env.be = &s->fb.be;
+		s->e = ike_engine_new(&env, s->cfg, W.now);
+		if (!s->e)
+			return false;
+	}
+	return true;
+}
+
+/* ---- what the engines say ---------------------------------------------- */
+
+struct ike_view {
+	unsigned int n, established;
+	struct ike_sa_info last;
+};
+
+static int view_ike_fn(const struct ike_sa_info *i, void *arg)
+{
+	struct ike_view *v = arg;
+
+	v->n++;
+	if (!strcmp(i->state, "ESTABLISHED"))
+		v->established++;
+	v->last = *i;
+	return 0;
+}
+
+static struct ike_view view_ike(int i)
+{
+	struct ike_view v;
+
+	memset(&v, 0, sizeof(v));
+	ike_engine_foreach_ike_sa(W.s[i].e, view_ike_fn, &v, W.now);
+	return v;
+}
+
+static struct ike_stats stats(int i)
+{
+	struct ike_stats st;
+
+	ike_engine_stats(W.s[i].e, &st);
+	return st;
+}
+
+static bool up(void)
+{
+	return view_ike(0).established == 1 && view_ike(1).established == 1;
+}
+
+/* Every SA of one side has its mirror at the other, with the same keys. */
+static bool mirrored(void)
+{
+	for (int i = 0; i < 2; i++) {
+		const struct fake_be *f = &W.s[i].fb, *g = &W.s[1 - i].fb;
+
+		if (!f->n || fb_count(f, IKEVTI_DIR_IN) != fb_count(g, IKEVTI_DIR_OUT))
+			return false;
+		for (unsigned int j = 0; j < f->n; j++) {
+			const struct kernel_sa *a = &f->sa[j];
+			const struct kernel_sa *b = fb_find(g, a->dir == IKEVTI_DIR_IN ?
+							    IKEVTI_DIR_OUT : IKEVTI_DIR_IN,
+							    a->spi);
+
+			if (!b || a->enc != b->enc || a->auth != b->auth ||
+			    a->enc_key_len != b->enc_key_len ||
+			    memcmp(a->enc_key, b->enc_key, a->enc_key_len) ||
+			    a->auth_key_len != b->auth_key_len ||
+			    memcmp(a->auth_key, b->auth_key, a->auth_key_len) ||
+			    a->origin != IKEVTI_ORIGIN_NEGOTIATED)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* One pair per side, mirrored, nothing lost, no backend error. */
+static bool one_pair(void)
+{
+	return W.s[0].fb.n == 2 && W.s[1].fb.n == 2 && mirrored() && !W.loss &&
+	       !W.s[0].fb.errors && !W.s[1].fb.errors;
+}
+
+static uint32_t out_spi(int i)
+{
+	return W.s[i].fb.last_out;
+}
+
+static bool bring_up(void)
+{
+	if (ike_engine_initiate(W.s[0].e, "ikevti0", W.now))
+		return false;
+	deliver();
+	return up() && one_pair();
+}
+
+static struct dgram *last_sent(int from, uint8_t exchange, bool response)
+{
+	for (unsigned int i = W.n_log; i-- > 0;) {
+		struct dgram *d = W.log[i];
+		struct msg_hdr h;
+
+		if (d->to == 1 - from && !msg_hdr_parse(d->buf, d->len, &h) &&
+		    h.exchange == exchange &&
+		    !!(h.flags & IKEV2_FLAG_RESPONSE) == response)
+			return d;
+	}
+	return NULL;
+}
+
+/* ---- scenarios ---------------------------------------------------------- */
+
+static void test_basic(void)
+{
+	const struct kernel_sa *ks;
+	struct ike_view va, vb;
+
+	ok(world_new(NULL, NULL, NULL, NULL), "configs load");
+	ok(bring_up(), "default policy: IKE SA and Child SA up, SAs mirrored");
+	va = view_ike(0);
+	vb = view_ike(1);
+	ok(va.last.initiator && !vb.last.initiator &&
+	   va.last.spi_i == vb.last.spi_i && va.last.spi_r == vb.last.spi_r,
+	   "both ends agree on the IKE SPIs");
+	/* The most secure of everything: AES-GCM-256 and ECP-384. */
+	is_str(va.last.enc, "AES-GCM-256", "IKE SA cipher is the most secure");
+	is_str(va.last.dh, "ECP-384", "IKE SA group is the most secure");
+	is_str(va.last.prf, "HMAC-SHA2-512", "IKE SA PRF is the most secure");
+	is_str(va.last.remote_id, "keyid siteB", "A sees B's ID");
+	is_str(vb.last.remote_id, "keyid siteA", "B sees A's ID");
+	ks = fb_find(&W.s[0].fb, IKEVTI_DIR_OUT, out_spi(0));
+	ok(ks && ks->enc == IKEVTI_ENC_AES_GCM_16 && ks->enc_key_len == 36 &&
+	   ks->auth == IKEVTI_AUTH_NONE && ks->auth_key_len == 0,
+	   "Child SA: AES-GCM-256, key and salt in enc_key");
+	ok(ks && ks->has_lifetime && ks->lifetime.hard_secs == 28800 &&
+	   !ks->has_replay_window && ks->n_ts_local == 0 &&
+	   ks->n_ts_remote == 0, "Child SA: 8 h lifetime, link replay window, any selectors");
+	is_str(W.s[0].fb.tunnel, "ikevti0", "SAs go to the tunnel's device");
+	is_int(stats(0).ike_sa_created, 1, "A counts one IKE SA");
+	is_int(stats(1).child_sa_created, 1, "B counts one Child SA");
+	is_int(ike_engine_initiate(W.s[0].e, "ikevti0", W.now), -EALREADY,
+	       "initiate again: -EALREADY");
+	is_int(ike_engine_initiate(W.s[0].e, "ikevti9", W.now), -ENOENT,
+	       "initiate an unknown tunnel: -ENOENT");
+}
+
+struct suite {
+	const char *name;
+	const char *ike, *child;
+};
+
+static const struct suite suites[] = {
+	{ "AES-CBC-256/SHA2-256/MODP-2048 (14)",
+	  "  sa-proposal enc aes-cbc-256\n  sa-proposal integrity sha2-256\n"
+	  "  sa-proposal prf sha2-256\n  sa-proposal dh 2048-bit\n",
+	  "  child-proposal enc aes-cbc-256\n  child-proposal integrity sha2-256\n" },
+	{ "AES-GCM-128/ECP-256 (19)",
+	  "  sa-proposal enc aes-gcm-128\n  sa-proposal prf sha2-384\n"
+	  "  sa-proposal dh ecp256\n",
+	  "  child-proposal enc aes-gcm-128\n" },
+	{ "ChaCha20-Poly1305/Curve25519 (31)",
+	  "  sa-proposal enc chacha20-poly1305\n  sa-proposal prf sha2-512\n"
+	  "  sa-proposal dh curve25519\n",
+	  "  child-proposal enc chacha20-poly1305\n" },
+	{ "3DES/SHA1/MODP-1024 (2)",
+	  "  sa-proposal enc 3des\n  sa-proposal integrity sha1\n"
+	  "  sa-proposal prf sha1\n  sa-proposal dh 1024-bit\n",
+	  "  child-proposal enc 3des\n  child-proposal integrity sha1\n" },
+	{ "AES-CBC-128/SHA2-384/MODP-1536 (5)",
+	  "  sa-proposal enc aes-cbc-128\n  sa-proposal integrity sha2-384\n"
+	  "  sa-proposal prf sha2-384\n  sa-proposal dh 1536-bit\n",
+	  "  child-proposal enc aes-cbc-128\n  child-proposal integrity sha2-384\n" },
+	{ "AES-CBC-192/SHA2-512/MODP-3072 (15)",
+	  "  sa-proposal enc aes-cbc-192\n  sa-proposal integrity sha2-512\n"
+	  "  sa-proposal prf sha2-512\n  sa-proposal dh 3072-bit\n",
+	  "  child-proposal enc aes-cbc-192\n  child-proposal integrity sha2-512\n" },
+	{ "AES-GCM-256/MODP-4096 (16)",
+	  "  sa-proposal enc aes-gcm-256\n  sa-proposal prf sha1\n"
+	  "  sa-proposal dh 4096-bit\n",
+	  "  child-proposal enc aes-gcm-256\n" },
+	{ "AES-CBC-256/SHA1/ECP-384 (20)",
+	  "  sa-proposal enc aes-cbc-256\n  sa-proposal integrity sha1\n"
+	  "  sa-proposal prf sha2-256\n  sa-proposal dh ecp384\n",
+	  "  child-proposal enc aes-cbc-256\n  child-proposal integrity sha1\n" },
+	{ "AES-CBC-128/SHA2-256/MODP-768 (1)",
+	  "  sa-proposal enc aes-cbc-128\n  sa-proposal integrity sha2-256\n"
+	  "  sa-proposal prf sha2-256\n  sa-proposal dh 768-bit\n",
+	  "  child-proposal enc aes-cbc-128\n  child-proposal integrity sha2-256\n" },
+};
+
+static void test_suites(void)
+{
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		const struct suite *s = &suites[i];
+		char prof[512];
+
+		snprintf(prof, sizeof(prof), "%s%s", s->ike, s->child);
+		if (!ok(world_new(prof, prof, NULL, NULL), "%s: configs load",
+			s->name))
+			continue;
+		ok(bring_up(), "%s: up, SAs mirrored with equal keys", s->name);
+	}
+}
+
+/* A prefers MODP-2048 but B only takes Curve25519: one retry. */
+static void test_invalid_ke(void)
+{
+	ok(world_new("  sa-proposal dh 2048-bit curve25519\n",
+		     "  sa-proposal dh curve25519\n", NULL, NULL),
+	   "INVALID_KE: configs load");
+	ok(bring_up(), "INVALID_KE_PAYLOAD: A retries with the group B names");
+	is_str(view_ike(0).last.dh, "Curve25519", "INVALID_KE: group 31 in use");
+}
+
+static void test_no_proposal(void)
+{
+	ok(world_new("  sa-proposal enc aes-cbc-128\n",
+		     "  sa-proposal enc aes-gcm-256\n", NULL, NULL),
+	   "NO_PROPOSAL_CHOSEN: configs load");
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	deliver();
+	ok(view_ike(0).n == 0 && view_ike(1).n == 0 && !W.s[0].fb.n &&
+	   !W.s[1].fb.n, "no common cipher: no SA on either side");
+	ok(stats(0).no_proposal == 1 && stats(1).no_proposal == 1,
+	   "both count the proposal failure");
+}
+
+static void test_bad_psk(void)
+{
+	const char *good = psk_b;
+
+	/* A holds the wrong key for B's ID: B's AUTH does not verify at A. */
+	ok(world_new(NULL, NULL, NULL, NULL), "bad PSK: configs load");
+	policy_config_free(W.s[1].cfg);
+	psk_a = "notsecretA";
+	W.s[1].cfg = make_cfg(1, NULL, NULL);
+	psk_a = "secretA";
+	ike_engine_reload(W.s[1].e, W.s[1].cfg, W.now);
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	deliver();
+	ok(view_ike(0).n == 0 && view_ike(1).n == 0,
+	   "B refuses A's AUTH with AUTHENTICATION_FAILED: no IKE SA");
+	ok(!W.s[0].fb.n_log && !W.s[1].fb.n_log, "bad PSK: no SA installed");
+	ok(stats(0).auth_failed == 1 && stats(1).auth_failed == 1,
+	   "bad PSK: both count the failure");
+	(void)good;
+}
+
+static void test_child_rekey(void)
+{
+	uint32_t a_out, b_out, new_a, new_b;
+	struct kernel_event ev;
+	const struct fake_be *fb = &W.s[1].fb;
+
+	ok(world_new("  child-lifetime 300\n  child-pfs none\n", "  child-lifetime 300\n",
+		     NULL, NULL) && bring_up(), "rekey: up");
+	a_out = out_spi(0);
+	b_out = out_spi(1);
+	/* A made the Child SA: it rekeys 60 s before the end (no PFS). */
+	run_until(W.now + 241 * 1000);
+	new_a = out_spi(0);
+	new_b = out_spi(1);
+	ok(new_a != a_out && new_b != b_out && one_pair(),
+	   "Child SA rekey from A without PFS: new pair, old one gone, no loss");
+	ok(fb_index(fb, 'a', IKEVTI_DIR_OUT, new_b) <
+	   fb_index(fb, 'd', IKEVTI_DIR_OUT, b_out) &&
+	   fb_index(fb, 'a', IKEVTI_DIR_IN, new_a) <
+	   fb_index(fb, 'a', IKEVTI_DIR_OUT, new_b),
+	   "responder: new inbound, then new outbound, then old deleted");
+	is_str(view_ike(0).last.state, "ESTABLISHED", "rekey: IKE SA still up");
+
+	/* B rekeys on a soft expire from its kernel, with PFS. */
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
+	ev.dir = IKEVTI_DIR_OUT;
+	ev.spi = out_spi(1);
+	ike_engine_kernel_event(W.s[1].e, &ev, W.now);
+	deliver();
+	ok(out_spi(1) != new_b && out_spi(0) != new_a && one_pair(),
+	   "Child SA rekey from B with PFS: new pair, no loss");
+	is_int(stats(1).child_sa_created, 3, "B created three Child SAs");
+	is_int(stats(1).child_sa_deleted, 2, "B deleted two Child SAs");
+}
+
+static void test_pfs_group(void)
+{
+	struct kernel_event ev;
+
+	ok(world_new("  child-pfs ecp256\n", "  child-pfs ecp256 none\n", NULL,
+		     NULL) && bring_up(), "PFS: up");
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
+	ev.dir = IKEVTI_DIR_IN;
+	ev.spi = out_spi(1);
+	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	deliver();
+	ok(one_pair() && stats(0).child_sa_created == 2,
+	   "Child SA rekey with PFS group 19 from A");
+}
+
+static void test_ike_rekey(void)
+{
+	struct ike_view v0, v1;
+	uint64_t spi_i;
+	uint32_t a_out;
+	struct kernel_event ev;
+
+	/* A never rekeys, so B does, half a margin (15 s) before the end. */
+	ok(world_new("  sa-lifetime 300\n  suppress send-rekey\n",
+		     "  sa-lifetime 300\n", NULL, NULL) && bring_up(),
+	   "IKE rekey: up");
+	spi_i = view_ike(0).last.spi_i;
+	a_out = out_spi(0);
+	run_until(W.now + 286 * 1000);
+	v0 = view_ike(0);
+	v1 = view_ike(1);
+	ok(v0.n == 1 && v1.n == 1 && v0.established == 1 &&
+	   v0.last.spi_i != spi_i && v0.last.spi_i == v1.last.spi_i &&
+	   v0.last.spi_r == v1.last.spi_r && !v0.last.initiator &&
+	   v1.last.initiator, "IKE SA rekey from B: one new IKE SA, B its initiator");
+	ok(v0.last.n_child == 1 && v1.last.n_child == 1 && out_spi(0) == a_out &&
+	   one_pair(), "the Child SA moved to the new IKE SA untouched");
+	is_int(stats(0).ike_sa_deleted, 1, "A deleted the old IKE SA");
+	/* The new IKE SA's keys work: rekey the Child SA through it. */
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
+	ev.dir = IKEVTI_DIR_OUT;
+	ev.spi = out_spi(0);
+	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	deliver();
+	ok(out_spi(0) != a_out && one_pair(),
+	   "a Child SA rekey over the new IKE SA: SK_d agrees");
+
+	ok(world_new("  sa-lifetime 300\n", "  sa-lifetime 300\n", NULL, NULL) &&
+	   bring_up(), "IKE rekey from A: up");
+	spi_i = view_ike(0).last.spi_i;
+	run_until(W.now + 271 * 1000);
+	v0 = view_ike(0);
+	v1 = view_ike(1);
+	ok(v0.n == 1 && v1.n == 1 && v0.last.spi_i != spi_i &&
+	   v0.last.spi_i == v1.last.spi_i && v0.last.initiator && one_pair(),
+	   "IKE SA rekey from A: new IKE SA, Child SA kept");
+}
+
+static void test_collision(void)
+{
+	struct kernel_event ev;
+	uint32_t a_out, b_out;
+
+	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(), "collision: up");
+	a_out = out_spi(0);
+	b_out = out_spi(1);
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
+	ev.dir = IKEVTI_DIR_OUT;
+	ev.spi = a_out;
+	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	ev.spi = b_out;
+	ike_engine_kernel_event(W.s[1].e, &ev, W.now);
+	is_int(W.nq, 2, "both ends send CREATE_CHILD_SA at once");
+	deliver();
+	ok(one_pair() && out_spi(0) != a_out && out_spi(1) != b_out,
+	   "rekey collision: one new pair survives, mirrored, no loss");
+	ok(!fb_find(&W.s[0].fb, IKEVTI_DIR_OUT, a_out) &&
+	   !fb_find(&W.s[1].fb, IKEVTI_DIR_OUT, b_out),
+	   "rekey collision: the old pair is gone");
+	ok(stats(0).child_sa_created == 3 && stats(1).child_sa_created == 3 &&
+	   stats(0).child_sa_deleted == 2 && stats(1).child_sa_deleted == 2,
+	   "rekey collision: the redundant Child SA was made and deleted");
+	up();
+	ok(up(), "rekey collision: IKE SA up");
+
+	/* IKE SA rekey collision: the original initiator's rekey wins. */
+	{
+		uint64_t spi_i = view_ike(0).last.spi_i;
+
+		ok(world_new("  sa-lifetime 300\n", "  sa-lifetime 300\n", NULL,
+			     NULL) && bring_up(), "IKE collision: up");
+		spi_i = view_ike(0).last.spi_i;
+		/* B's fallback timer fires too: make both due at once. */
+		W.now += 286 * 1000;
+		ike_engine_run_timers(W.s[0].e, W.now);
+		ike_engine_run_timers(W.s[1].e, W.now);
+		is_int(W.nq, 2, "both ends rekey the IKE SA at once");
+		deliver();
+		ok(view_ike(0).n == 1 && view_ike(1).n == 1 && up() &&
+		   view_ike(0).last.spi_i != spi_i && view_ike(0).last.initiator &&
+		   one_pair(), "IKE rekey collision: one new IKE SA, A's");
+	}
+}
+
+static unsigned int cleared = 99;
+
+static void clear_done(void *arg, unsigned int n)
+{
+	(void)arg;
+	cleared = n;
+}
+
+static void test_delete(void)
+{
+	struct kernel_event ev;
+
+	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(), "delete: up");
+	is_int(ike_engine_clear(W.s[0].e, "10.0.0.2", clear_done, NULL, W.now),
+	       0, "clear sa 10.0.0.2 on A");
+	deliver();
+	is_int(cleared, 1, "clear: done with one IKE SA deleted");
+	ok(!view_ike(0).n && !view_ike(1).n && !W.s[0].fb.n && !W.s[1].fb.n,
+	   "DELETE from A: no IKE SA, no kernel SA on either side");
+
+	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(), "delete from B: up");
+	cleared = 99;
+	ike_engine_clear(W.s[1].e, NULL, clear_done, NULL, W.now);
+	deliver();
+	ok(cleared == 1 && !view_ike(0).n && !view_ike(1).n && !W.s[0].fb.n &&
+	   !W.s[1].fb.n, "DELETE from B: everything gone");
+
+	/* A Child SA alone: its hard expiry deletes it at both ends. */
+	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(), "child delete: up");
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
+	ev.hard = true;
+	ev.dir = IKEVTI_DIR_IN;
+	ev.spi = out_spi(0);
+	ike_engine_kernel_event(W.s[1].e, &ev, W.now);
+	deliver();
+	ok(up() && fb_count(&W.s[0].fb, IKEVTI_DIR_OUT) == 0 &&
+	   fb_count(&W.s[1].fb, IKEVTI_DIR_OUT) == 0 &&
+	   view_ike(0).last.n_child == 0 && view_ike(1).last.n_child == 0,
+	   "Child SA DELETE from B: gone at both ends, IKE SA stays");
+
+	/* SIGTERM. */
+	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(), "shutdown: up");
+	ike_engine_shutdown(W.s[0].e, W.now);
+	ok(!W.s[0].fb.n, "shutdown: A's kernel SAs removed at once");
+	deliver();
+	ok(ike_engine_idle(W.s[0].e) && !view_ike(1).n && !W.s[1].fb.n,
+	   "shutdown: DELETE answered, both idle");
+}
+
+static void test_dpd(void)
+{
+	struct ike_stats st;
+
+	ok(world_new("  dpd interval 10\n", NULL, NULL, NULL) && bring_up(),
+	   "DPD: up");
+	run_until(W.now + 11 * 1000);
+	st = stats(0);
+	ok(up() && st.tx >= 3 && stats(1).rx >= 3,
+	   "DPD: idle 10 s, A checks liveness and B answers");
+	/* The last answer came at +10 s: the next check goes at +20 s. */
+	W.down[1] = true;
+	run_until(W.now + 9 * 1000);
+	ok(up() && stats(0).tx == st.tx + 1, "DPD: check sent to a dead peer");
+	run_until(W.now + 29999);
+	ok(view_ike(0).n == 1, "DPD: still waiting at 29.999 s");
+	run_until(W.now + 1);
+	ok(view_ike(0).n == 0 && !W.s[0].fb.n,
+	   "DPD: dead peer after 2+4+8+16 s: A's SAs deleted");
+	is_int(stats(0).retransmits - st.retransmits, 3,
+	       "DPD: retransmitted at 2, 4 and 8 s");
+}
+
+static void test_retransmit(void)
+{
+	ok(world_new(NULL, NULL, NULL, NULL), "retransmit: configs load");
+	/* B's IKE_AUTH answer is lost once. */
+	W.drop_from = 1;
+	W.drop_exchange = IKEV2_EXCH_IKE_AUTH;
+	W.drop_response = true;
+	W.drop_count = 1;
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	deliver();
+	ok(!up() && view_ike(1).established == 1, "IKE_AUTH answer lost");
+	run_until(W.now + 2000);
+	ok(up() && one_pair(), "A retransmits after 2 s; B resends its answer");
+	ok(stats(0).retransmits == 1 && stats(1).retransmits == 1,
+	   "one retransmit at A, one resend at B");
+	is_int(W.s[1].fb.n_log, 2, "B installed its Child SA only once");
+
+	/* The peer never answers IKE_SA_INIT: give up after 30 s. */
+	ok(world_new(NULL, NULL, NULL, NULL), "timeout: configs load");
+	W.down[1] = true;
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	run_until(W.now + 29999);
+	ok(view_ike(0).n == 1, "IKE_SA_INIT still retried at 29.999 s");
+	run_until(W.now + 1);
+	ok(view_ike(0).n == 0 && stats(0).retransmits == 3,
+	   "IKE_SA_INIT: three retransmits, then given up at 30 s");
+}
+
+/* A copy of d with a change, delivered to d's receiver. */
+static void inject_mod(const struct dgram *d, size_t len, size_t off,
+		       uint8_t xor)
+{
+	uint8_t buf[MSG_MAX_LEN];
+
+	memcpy(buf, d->buf, d->len);
+	if (off < len)
+		buf[off] ^= xor;
+	inject(d->to, buf, len);
+}
+
+static bool still_up(const char *what)
+{
+	bool good = up() && one_pair();
+
+	return ok(good, "%s: the SAs stay up", what);
+}
+
+static void test_bad_input(void)
+{
+	struct dgram *req, *resp, *init;
+	struct ike_stats before;
+	uint8_t buf[MSG_MAX_LEN];
+	size_t len;
+
+	ok(world_new("  dpd interval 10\n", NULL, NULL, NULL) && bring_up(),
+	   "bad input: up");
+	run_until(W.now + 11 * 1000);	/* a liveness check to replay */
+	req = last_sent(0, IKEV2_EXCH_INFORMATIONAL, false);
+	resp = last_sent(1, IKEV2_EXCH_INFORMATIONAL, true);
+	init = last_sent(0, IKEV2_EXCH_IKE_SA_INIT, false);
+	if (!ok(req && resp && init, "captured messages to mangle"))
+		return;
+
+	before = stats(1);
+	inject_mod(req, req->len - 7, 0, 0);
+	ok(stats(1).malformed == before.malformed + 1, "truncated datagram: counted as malformed");
+	still_up("truncated");
+
+	before = stats(1);
+	memcpy(buf, req->buf, req->len);
+	memset(buf + req->len, 0, 16);
+	inject(1, buf, req->len + 16);
+	ok(stats(1).malformed == before.malformed + 1,
+	   "oversized datagram (trailing bytes): malformed");
+	still_up("oversized");
+
+	before = stats(1);
+	inject_mod(req, req->len, 28 + 3, 0x40);	/* SK payload length */
+	ok(stats(1).malformed == before.malformed + 1,
+	   "bad payload length: malformed, dropped");
+	still_up("bad payload length");
+
+	before = stats(1);
+	inject_mod(req, req->len, 8, 0x01);		/* SPIr */
+	ok(stats(1).invalid_spi == before.invalid_spi + 1,
+	   "wrong IKE SPI: counted, dropped");
+	still_up("wrong SPI");
+
+	before = stats(1);
+	inject_mod(req, req->len, req->len - 1, 0x01);	/* ICV */
+	ok(stats(1).decrypt_failed == before.decrypt_failed + 1,
+	   "bad ICV: counted, dropped");
+	still_up("bad ICV");
+
+	/* The last request again: answered again; an older one: dropped. */
+	before = stats(1);
+	inject(1, req->buf, req->len);
+	ok(stats(1).retransmits == before.retransmits + 1 && W.nq == 1,
+	   "the last request replayed: the stored answer goes out again");
+	W.nq = 0;
+	run_until(W.now + 11 * 1000);			/* the next check */
+	before = stats(1);
+	inject(1, req->buf, req->len);
+	ok(stats(1).invalid_msgid == before.invalid_msgid + 1 && !W.nq,
+	   "an old Message ID replayed: dropped and counted");
+	before = stats(0);
+	inject(0, resp->buf, resp->len);
+	ok(stats(0).invalid_msgid == before.invalid_msgid + 1,
+	   "a replayed response: dropped and counted");
+	still_up("replayed message IDs");
+
+	/* An unknown critical payload in IKE_SA_INIT. */
+	before = stats(1);
+	{
+		struct msg_hdr h;
+		size_t n = init->len;
+
+		msg_hdr_parse(init->buf, n, &h);
+		/* Prepend payload type 99, critical, empty. */
+		memcpy(buf, init->buf, 28);
+		memcpy(buf + 32, init->buf + 28, n - 28);
+		buf[28] = h.next;
+		buf[29] = IKEV2_CRITICAL;
+		msg_set16(buf + 30, 4);
+		buf[16] = 99;
+		buf[0] ^= 0x55;			/* another SPIi: a new SA */
+		len = n + 4;
+		msg_set32(buf + 24, (uint32_t)len);
+	}
+	inject(1, buf, len);
+	{
+		struct msg m;
+		struct pl_notify n;
+
+		ok(W.nq == 1 && !msg_validate(W.q[0]->buf, W.q[0]->len, &m) &&
+		   m.n == 1 && !pl_notify_parse(&m.pl[0], &n) &&
+		   n.type == IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD && n.len == 1 &&
+		   n.data[0] == 99,
+		   "unknown critical payload: UNSUPPORTED_CRITICAL_PAYLOAD naming type 99");
+	}
+	W.nq = 0;
+	ok(stats(1).malformed == before.malformed + 1 && view_ike(1).n == 1,
+	   "unknown critical payload: no state kept");
+	still_up("critical payload");
+
+	/* Garbage of every length up to 64 bytes. */
+	before = stats(1);
+	for (size_t n = 0; n < 64; n++) {
+		memset(buf, (int)n, n);
+		inject(1, buf, n);
+	}
+	deliver();
+	still_up("64 garbage datagrams");
+}
+
+static int count_events(const struct ike_event_info *ev, void *arg)
+{
+	(void)ev;
+	++*(unsigned int *)arg;
+	return 0;
+}
+
+static void test_reload(void)
+{
+	struct policy_config *cfg;
+	unsigned int n = 0;
+
+	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(), "reload: up");
+	cfg = make_cfg(0, NULL, NULL);
+	ike_engine_reload(W.s[0].e, cfg, W.now);
+	policy_config_free(W.s[0].cfg);
+	W.s[0].cfg = cfg;
+	deliver();
+	ok(up() && one_pair(), "reload with the same settings keeps the SAs");
+	cfg = make_cfg(0, "  child-lifetime 3600\n", NULL);
+	ike_engine_reload(W.s[0].e, cfg, W.now);
+	policy_config_free(W.s[0].cfg);
+	W.s[0].cfg = cfg;
+	deliver();
+	ok(!view_ike(0).n && !view_ike(1).n && !W.s[1].fb.n,
+	   "reload with a changed setting deletes the IKE SA");
+	ike_engine_foreach_event(W.s[0].e, count_events, &n);
+	ok(n >= 4, "events logged: IKE SA and Child SA created and deleted");
+}
+
+static void test_auto(void)
+{
+	ok(world_new(NULL, NULL, "  ikev2 connect-type auto\n", NULL),
+	   "connect-type auto: configs load");
+	run_until(W.now + 1);
+	ok(up() && one_pair(), "connect-type auto brings the tunnel up");
+	ike_engine_clear(W.s[1].e, NULL, clear_done, NULL, W.now);
+	deliver();
+	ok(!view_ike(0).n, "cleared");
+	run_until(W.now + 10 * 1000);
+	ok(up() && one_pair(), "and up again within 10 s");
+}
+
+int main(void)
+{
+	test_basic();
+	test_suites();
+	test_invalid_ke();
+	test_no_proposal();
+	test_bad_psk();
+	test_child_rekey();
+	test_pfs_group();
+	test_ike_rekey();
+	test_collision();
+	test_delete();
+	test_dpd();
+	test_retransmit();
+	test_bad_input();
+	test_reload();
+	test_auto();
+	world_free();
+	crypto_cleanup();
+	return done_testing();
+}
