@@ -404,6 +404,7 @@ static void ike_input(struct ike_engine *e, const struct sockaddr_storage *local
 	if (sa->nat_detected) {
 		/* Authenticated: follow the peer behind its NAT. */
 		sa->remote = *remote;
+		sa->local = *local;
 		sa->natt = natt;
 	}
 	if (!response && !ike_hash(buf, len, sa->req_hash))

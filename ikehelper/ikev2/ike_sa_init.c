@@ -70,11 +70,14 @@ static void v2_add_natd(struct msg_builder *b, const struct ike_sa *sa)
  */
 static bool v2_nat_seen(const struct ike_sa *sa, const struct msg *m)
 {
+	static const uint8_t zero[8];
+	/* The request's hashes were made before SPIr existed. */
+	const uint8_t *spi_r = sa->initiator ? sa->spi_r : zero;
 	uint8_t want_src[V2_NATD_LEN], want_dst[V2_NATD_LEN];
 	bool any = false, src_ok = false, dst_ok = true;
 
-	if (!v2_natd_hash(sa->spi_i, sa->spi_r, &sa->remote, want_src) ||
-	    !v2_natd_hash(sa->spi_i, sa->spi_r, &sa->local, want_dst))
+	if (!v2_natd_hash(sa->spi_i, spi_r, &sa->remote, want_src) ||
+	    !v2_natd_hash(sa->spi_i, spi_r, &sa->local, want_dst))
 		return false;
 	for (unsigned int i = 0; i < m->n; i++) {
 		struct pl_notify n;

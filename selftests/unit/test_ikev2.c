@@ -157,6 +157,7 @@ struct world {
 	bool down[2];
 	int drop_from, drop_exchange, drop_count;
 	bool drop_response;
+	bool nat_a;			/* A sits behind a NAT: 192.0.2.99 */
 	unsigned int loss;		/* make-before-break violations */
 };
 
@@ -189,7 +190,13 @@ static int w_send(void *ctx, const struct sockaddr_storage *local,
 	d->to = 1 - s->idx;
 	d->natt = natt;
 	d->src = s->addr;
+	((struct sockaddr_in *)&d->src)->sin_port = htons(natt ? 4500 : 500);
 	d->dst = *remote;
+	/* The NAT rewrites A's source, and back again the destination. */
+	if (W.nat_a && !s->idx)
+		set_addr(&d->src, "192.0.2.99", natt ? 4501 : 501);
+	if (W.nat_a && s->idx)
+		set_addr(&d->dst, "10.0.0.1", natt ? 4500 : 500);
 	d->len = len;
 	memcpy(d->buf, buf, len);
 	W.log[W.n_log++] = d;
@@ -280,6 +287,7 @@ static void run_until(uint64_t t)
 	"  no shutdown\n"
 
 static const char *psk_a = "secretA", *psk_b = "secretB";
+static const char *b_peer = "10.0.0.1";	/* A as B sees it */
 
 static struct policy_config *make_cfg(int idx, const char *profile,
 				      const char *tunnel)
@@ -291,7 +299,7 @@ static struct policy_config *make_cfg(int idx, const char *profile,
 
 	snprintf(text, sizeof(text), CONF_FMT, 'A', psk_a, 'B', psk_b, me,
 		 profile ? profile : "", idx ? "10.0.0.2" : "10.0.0.1",
-		 idx ? "10.0.0.1" : "10.0.0.2", peer, tunnel ? tunnel : "");
+		 idx ? b_peer : "10.0.0.2", peer, tunnel ? tunnel : "");
 	memset(&d, 0, sizeof(d));
 	cfg = cfg_load_text("test.conf", text, strlen(text), &d);
 	if (!cfg)
@@ -459,6 +467,7 @@ static void test_basic(void)
 	ok(bring_up(), "default policy: IKE SA and Child SA up, SAs mirrored");
 	va = view_ike(0);
 	vb = view_ike(1);
+	ok(!va.last.natt && !vb.last.natt, "no NAT between A and B: port 500");
 	ok(va.last.initiator && !vb.last.initiator &&
 	   va.last.spi_i == vb.last.spi_i && va.last.spi_r == vb.last.spi_r,
 	   "both ends agree on the IKE SPIs");
@@ -482,6 +491,47 @@ static void test_basic(void)
 	       "initiate again: -EALREADY");
 	is_int(ike_engine_initiate(W.s[0].e, "ikevti9", W.now), -ENOENT,
 	       "initiate an unknown tunnel: -ENOENT");
+}
+
+/* A behind a NAT: both detect it, IKE_AUTH on 4500, ESP in UDP. */
+static void test_nat(void)
+{
+	const struct kernel_sa *a, *b;
+
+	b_peer = "192.0.2.99";
+	ok(world_new(NULL, NULL, NULL, NULL), "NAT: configs load");
+	b_peer = "10.0.0.1";
+	W.nat_a = true;
+	ok(bring_up(), "NAT: up");
+	ok(view_ike(0).last.natt && view_ike(1).last.natt,
+	   "NAT: both ends moved to port 4500");
+	a = fb_find(&W.s[0].fb, IKEVTI_DIR_OUT, out_spi(0));
+	b = fb_find(&W.s[1].fb, IKEVTI_DIR_OUT, out_spi(1));
+	ok(a && b && a->encap_sport == 4500 && a->encap_dport == 4500 &&
+	   b->encap_sport == 4500 && b->encap_dport == 4501,
+	   "NAT: ESP in UDP, to the port the NAT chose");
+	W.nat_a = false;
+}
+
+/* A restarts and comes back: INITIAL_CONTACT clears B's stale SAs. */
+static void test_initial_contact(void)
+{
+	struct side *a = &W.s[0];
+	struct ike_env env = { .send = w_send, .log = w_log };
+
+	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(),
+	   "INITIAL_CONTACT: up");
+	ike_engine_free(a->e);
+	memset(&a->fb, 0, sizeof(a->fb));
+	a->fb.be.ops = &fb_ops;
+	env.ctx = a;
+	env.be = &a->fb.be;
+	a->e = ike_engine_new(&env, a->cfg, W.now);
+	ok(a->e && !ike_engine_initiate(a->e, "ikevti0", W.now),
+	   "A restarted, initiates again");
+	deliver();
+	ok(view_ike(1).n == 1 && up() && one_pair(),
+	   "INITIAL_CONTACT: B dropped the old IKE SA and its Child SA");
 }
 
 struct suite {
@@ -1003,6 +1053,8 @@ static void test_auto(void)
 int main(void)
 {
 	test_basic();
+	test_nat();
+	test_initial_contact();
 	test_suites();
 	test_invalid_ke();
 	test_no_proposal();
