@@ -62,6 +62,28 @@ static int env_send(void *ctx, const struct sockaddr_storage *local,
 	return ret;
 }
 
+static void env_log(void *ctx, int level, const char *msg)
+{
+	(void)ctx;
+	log_msg(level, "%s", msg);
+}
+
+static uint64_t env_wallclock_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int env_local_addr(void *ctx, const struct sockaddr_storage *remote,
+			  struct sockaddr_storage *local)
+{
+	(void)ctx;
+	return net_local_addr(remote, local);
+}
+
 /* ---- input ---- */
 
 static void on_datagram(int fd, uint32_t events, void *arg)
@@ -212,6 +234,9 @@ static int daemon_setup(struct daemon *d, const struct daemon_opts *o)
 		.ctx = d,
 		.send = env_send,
 		.be = d->be,
+		.log = env_log,
+		.wallclock_ms = env_wallclock_ms,
+		.local_addr = env_local_addr,
 	};
 	d->e = ike_engine_new(&d->env, d->cfg, loop_now_ms());
 	if (!d->e) {

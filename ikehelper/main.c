@@ -2,13 +2,14 @@
 /*
  * ikehelper: the IKE daemon that keys ikevti tunnels.
  *
- * So far it reports its own version, checks that it can talk to the
- * loaded module, and checks a configuration file (-t -f CONFIG).  There is
- * no daemon yet: -f without -t reads the file, then says so and fails.
+ * This file parses the command line only: -f CONFIG runs the daemon
+ * (daemon.c), -t -f CONFIG checks the file, and the rest report
+ * versions.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,25 +17,49 @@
 #include <linux/ikevti.h>
 
 #include "config.h"
+#include "control.h"
+#include "daemon.h"
 #include "kernel.h"
 #include "version.h"
 
 enum {
 	OPT_KERNEL_VERSION = 256,
+	OPT_BACKEND,
+	OPT_LISTEN,
+	OPT_PORT,
+	OPT_NATT_PORT,
+	OPT_CONTROL,
+	OPT_USER,
+	OPT_SYSLOG,
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: ikehelper [-t] -f CONFIG\n"
+		"Usage: ikehelper [OPTIONS] -f CONFIG\n"
+		"       ikehelper -t -f CONFIG\n"
 		"       ikehelper OPTION\n"
 		"\n"
 		"Options:\n"
 		"  -f, --config=CONFIG   the configuration file\n"
 		"  -t, --test            check the configuration file, then exit\n"
+		"      --backend=SPEC    ikevti (default), or record:FILE (tests:\n"
+		"                        SAs and their keys appended to FILE)\n"
+		"      --listen=ADDR     bind the IKE sockets to ADDR (repeatable;\n"
+		"                        default: every IPv4 and IPv6 address)\n"
+		"      --port=N          the IKE port (default 500)\n"
+		"      --natt-port=N     the NAT-T port (default 4500)\n"
+		"      --control=PATH    the control socket (default " CONTROL_PATH ")\n"
+		"      --user=NAME       run as NAME after binding (default: stay\n"
+		"                        root, with only CAP_NET_ADMIN)\n"
+		"      --syslog          log to syslog instead of stderr\n"
+		"  -d, --debug           log debug messages too\n"
 		"      --kernel-version  show the loaded ikevti module's version and API\n"
 		"  -V, --version         show the ikehelper version\n"
-		"  -h, --help            show this help\n");
+		"  -h, --help            show this help\n"
+		"\n"
+		"Signals: SIGTERM or SIGINT deletes the SAs (DELETE to each peer)\n"
+		"and exits; SIGHUP re-reads CONFIG, keeping it if it has errors.\n");
 }
 
 static int show_kernel_version(void)
@@ -69,11 +94,8 @@ static int show_kernel_version(void)
 	return 0;
 }
 
-/*
- * Read CONFIG and print its errors.  With -t that is all; without it the
- * daemon would start here, but it does not exist yet.
- */
-static int load_config(const char *path, bool test_only)
+/* -t: read CONFIG and print its errors. */
+static int check_config(const char *path)
 {
 	struct cfg_diags d = { 0 };
 	struct policy_config *cfg;
@@ -84,14 +106,8 @@ static int load_config(const char *path, bool test_only)
 	if (!cfg)
 		return 1;
 	policy_config_free(cfg);
-	if (test_only) {
-		printf("configuration OK\n");
-		return 0;
-	}
-	fprintf(stderr,
-		"ikehelper: %s: configuration OK, but the daemon is not implemented yet\n",
-		path);
-	return 1;
+	printf("configuration OK\n");
+	return 0;
 }
 
 /* A failed write to stdout (a full disk, a closed pipe) is a failure. */
@@ -104,6 +120,22 @@ static int finish(int status)
 	return status;
 }
 
+static bool parse_port(const char *opt, const char *s, uint16_t *port)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 65535) {
+		fprintf(stderr, "ikehelper: --%s '%s': expected a port, 1 to 65535\n",
+			opt, s);
+		return false;
+	}
+	*port = (uint16_t)v;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -112,24 +144,74 @@ int main(int argc, char **argv)
 		{ "kernel-version", no_argument, NULL, OPT_KERNEL_VERSION },
 		{ "config", required_argument, NULL, 'f' },
 		{ "test", no_argument, NULL, 't' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "natt-port", required_argument, NULL, OPT_NATT_PORT },
+		{ "control", required_argument, NULL, OPT_CONTROL },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = NULL;
-	bool test_only = false;
+	struct daemon_opts o = {
+		.backend = "ikevti",
+		.control = CONTROL_PATH,
+	};
+	bool test_only = false, daemon_opt = false;
+	char err[256];
 	int action = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hVf:t", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVf:td", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (config) {
+			if (o.config) {
 				fprintf(stderr, "ikehelper: give -f only once\n");
 				goto bad_usage;
 			}
-			config = optarg;
+			o.config = optarg;
 			break;
 		case 't':
 			test_only = true;
+			break;
+		case 'd':
+			o.debug = true;
+			daemon_opt = true;
+			break;
+		case OPT_BACKEND:
+			o.backend = optarg;
+			daemon_opt = true;
+			break;
+		case OPT_LISTEN:
+			if (net_opts_add_listen(&o.net, optarg, err,
+						sizeof(err))) {
+				fprintf(stderr, "ikehelper: %s\n", err);
+				goto bad_usage;
+			}
+			daemon_opt = true;
+			break;
+		case OPT_PORT:
+			if (!parse_port("port", optarg, &o.net.port))
+				goto bad_usage;
+			daemon_opt = true;
+			break;
+		case OPT_NATT_PORT:
+			if (!parse_port("natt-port", optarg, &o.net.natt_port))
+				goto bad_usage;
+			daemon_opt = true;
+			break;
+		case OPT_CONTROL:
+			o.control = optarg;
+			daemon_opt = true;
+			break;
+		case OPT_USER:
+			o.user = optarg;
+			daemon_opt = true;
+			break;
+		case OPT_SYSLOG:
+			o.syslog = true;
+			daemon_opt = true;
 			break;
 		case 'h':
 		case 'V':
@@ -149,16 +231,26 @@ int main(int argc, char **argv)
 			argv[optind]);
 		goto bad_usage;
 	}
-	if (action && (config || test_only)) {
+	if (action && (o.config || test_only || daemon_opt)) {
 		fprintf(stderr, "ikehelper: -f and -t do not go with other options\n");
 		goto bad_usage;
 	}
-	if (test_only && !config) {
+	if (test_only && !o.config) {
 		fprintf(stderr, "ikehelper: -t needs -f CONFIG\n");
 		goto bad_usage;
 	}
-	if (config)
-		return finish(load_config(config, test_only));
+	if (test_only && daemon_opt) {
+		fprintf(stderr, "ikehelper: -t takes no daemon options\n");
+		goto bad_usage;
+	}
+	if (daemon_opt && !o.config) {
+		fprintf(stderr, "ikehelper: the daemon needs -f CONFIG\n");
+		goto bad_usage;
+	}
+	if (test_only)
+		return finish(check_config(o.config));
+	if (o.config)
+		return daemon_run(&o);
 
 	switch (action) {
 	case 'h':
@@ -170,7 +262,7 @@ int main(int argc, char **argv)
 	case OPT_KERNEL_VERSION:
 		return finish(show_kernel_version());
 	}
-	fprintf(stderr, "ikehelper: no option given (-f CONFIG starts the daemon, which is not implemented yet)\n");
+	fprintf(stderr, "ikehelper: no option given (-f CONFIG starts the daemon)\n");
 
 bad_usage:
 	fprintf(stderr, "Try 'ikehelper --help'.\n");
