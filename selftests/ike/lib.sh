@@ -32,8 +32,8 @@ ksft_skip=4
 
 IKE_TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 IKEVTI_TOP=$(cd "$IKE_TESTS_DIR/../.." && pwd)
-IKEHELPER=$IKEVTI_TOP/ikehelper/ikehelper
-IKEVTICTL=$IKEVTI_TOP/tools/ikevtictl
+IKEHELPER=${IKEHELPER:-$IKEVTI_TOP/ikehelper/ikehelper}
+IKEVTICTL=${IKEVTICTL:-$IKEVTI_TOP/tools/ikevtictl}
 CHARON=/usr/lib/ipsec/charon
 
 IKE_ADDR_L=192.0.2.1

@@ -1,0 +1,246 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ikehelper against strongSwan, IKEv2 with pre-shared keys.  ikehelper
+# runs in $NS_L with the recording backend (the host kernel has no ESP),
+# charon in $NS_R with kernel-libipsec.  Every cell of the matrix
+#
+#   ikehelper initiator | responder
+#   x AES-CBC-256 + HMAC-SHA2-256 | AES-GCM-256
+#   x DH group 14 | 19 | 31 (IKE SA and Child SA PFS alike)
+#
+# brings the tunnel up, then checks that the keys ikehelper recorded are
+# exactly the mirror of the keys charon logged (same SPI, in <-> out),
+# then: charon rekeys the Child SA, charon rekeys the IKE SA, and one side
+# deletes (ikevtictl clear sa when ikehelper initiated, swanctl
+# --terminate when charon did), after which every SA ikehelper added is
+# removed again.  One more cell lets ikehelper rekey both SAs itself, from
+# short lifetimes (IKEHELPER_REKEY=0 skips it: it takes 100 s).
+# IKE_ONLY=REGEX runs only the matrix cells whose name matches, e.g.
+# IKE_ONLY='initiator cbc group 14'.
+#
+#   +-- $NS_L: ikehelper -------------+     +-- $NS_R: charon --------------+
+#   | lo 10.1.0.1      veth 192.0.2.1 |<--->| veth 192.0.2.2      lo 10.2.0.1 |
+#   +---------------------------------+     +--------------------------------+
+
+. "$(dirname "$0")/lib.sh"
+
+ike_require
+[ -x "$IKEHELPER" ] || ike_skip "ikehelper not built: make all"
+[ -x "$IKEVTICTL" ] || ike_skip "ikevtictl not built: make all"
+ike_topology || { echo "# topology failed"; exit $ksft_fail; }
+ike_charon_start R "$NS_R" || exit $ksft_fail
+
+PSK=interop-secret-1
+IKEH=$IKE_TMP/ikeh
+mkdir -p "$IKEH"
+IKEH_PID=
+
+# ikeh_conf ENC INTEG PRF DH CENC CINTEG PFS [LINE...]: ikehelper's config.
+ikeh_conf() {
+	local enc=$1 integ=$2 prf=$3 dh=$4 cenc=$5 cinteg=$6 pfs=$7 l
+
+	shift 7
+	{
+		echo "ikev2 authentication psk id keyid site1 key char $PSK"
+		echo "ikev2 authentication psk id keyid site2 key char $PSK"
+		echo "ikev2 default-profile"
+		echo "  sa-proposal enc $enc"
+		[ "$integ" = - ] || echo "  sa-proposal integrity $integ"
+		echo "  sa-proposal prf $prf"
+		echo "  sa-proposal dh $dh"
+		echo "  child-proposal enc $cenc"
+		[ "$cinteg" = - ] || echo "  child-proposal integrity $cinteg"
+		echo "  child-pfs $pfs"
+		echo "  local-authentication psk id keyid site1"
+		echo "  local-ts 10.1.0.0/24"
+		echo "  remote-ts 10.2.0.0/24"
+		for l in "$@"; do
+			echo "  $l"
+		done
+		echo "!"
+		echo "interface ikevti0"
+		echo "  tunnel mode ipsec-ikev2"
+		echo "  ikev2 peer $IKE_ADDR_R authentication psk id keyid site2"
+		echo "  no shutdown"
+	} > "$IKEH/ikehelper.conf"
+	chmod 0600 "$IKEH/ikehelper.conf"
+}
+
+ikeh_start() {
+	rm -f "$IKEH/record" "$IKEH/ctl.sock"
+	install -m 0600 /dev/null "$IKEH/record"
+	ip netns exec "$NS_L" "$IKEHELPER" -f "$IKEH/ikehelper.conf" \
+		--backend "record:$IKEH/record" --control "$IKEH/ctl.sock" \
+		--debug 2>>"$IKEH/ikehelper.log" &
+	IKEH_PID=$!
+	__ike_pids+=("$IKEH_PID")
+	ike_wait 5 test -S "$IKEH/ctl.sock"
+}
+
+ikeh_stop() {
+	[ -n "$IKEH_PID" ] || return 0
+	kill -TERM "$IKEH_PID" 2>/dev/null
+	wait "$IKEH_PID" 2>/dev/null
+	IKEH_PID=
+}
+
+ikectl() {
+	"$IKEVTICTL" --socket "$IKEH/ctl.sock" "$@"
+}
+
+# keys_match WHAT N: ikehelper recorded N SAs, the mirror of charon's.
+keys_match() {
+	local mine theirs
+
+	mine=$(ike_record_keys "$IKEH/record" | sort)
+	theirs=$(ike_charon_keys "$IKE_TMP/R/charon.log" | ike_mirror)
+	if [ "$(echo "$mine" | grep -c .)" != "$2" ] || [ "$mine" != "$theirs" ]; then
+		echo "# ikehelper recorded:"; echo "$mine" | sed 's/^/#   /'
+		echo "# charon derived (mirrored):"; echo "$theirs" | sed 's/^/#   /'
+		ike_ok 1 "$1: $2 SAs, ikehelper's keys == charon's"
+		return 1
+	fi
+	ike_ok 0 "$1: $2 SAs, ikehelper's keys == charon's"
+}
+
+# sa_balance: every SA ikehelper added was deleted again.
+sa_balance() {
+	local added deleted
+
+	added=$(sed -n 's/^add \([^ ]*\) \(dir=[a-z]*\) \(spi=0x[0-9a-f]*\) .*/\1 \2 \3/p' "$IKEH/record" | sort)
+	deleted=$(sed -n 's/^del \([^ ]*\) \(dir=[a-z]*\) \(spi=0x[0-9a-f]*\)$/\1 \2 \3/p' "$IKEH/record" | sort)
+	[ -n "$added" ] && [ "$added" = "$deleted" ]
+}
+
+charon_spi() {
+	ike_swanctl R --list-sas 2>/dev/null |
+		sed -n 's/.*ESTABLISHED, IKEv2, \([0-9a-f]*\)_i.*/\1/p' | head -n1
+}
+
+charon_spi_changed() {
+	local now
+
+	now=$(charon_spi)
+	[ -n "$now" ] && [ "$now" != "$1" ]
+}
+
+charon_no_sa() {
+	! ike_swanctl R --list-sas 2>/dev/null | grep -q ESTABLISHED
+}
+
+# How charon names what ikehelper's config names.
+declare -A SW_GROUP=([14]=modp2048 [19]=ecp256 [31]=curve25519)
+declare -A IH_GROUP=([14]=2048-bit [19]=ecp256 [31]=curve25519)
+
+# cell ROLE ALG GROUP
+cell() {
+	local role=$1 alg=$2 g=$3 name ike esp spi start=none
+	local ih_enc ih_integ ih_cenc ih_cinteg ehex
+
+	name="$role $alg group $g"
+	# IKE_ONLY=REGEX runs only the cells whose name matches.
+	[[ "$name" =~ ${IKE_ONLY:-.} ]] || return 0
+	case $alg in
+	cbc)
+		ike=aes256-sha256-${SW_GROUP[$g]}
+		esp=aes256-sha256-${SW_GROUP[$g]}
+		ih_enc=aes-cbc-256; ih_integ=sha2-256
+		ih_cenc=aes-cbc-256; ih_cinteg=sha2-256
+		;;
+	gcm)
+		ike=aes256gcm16-prfsha256-${SW_GROUP[$g]}
+		esp=aes256gcm16-${SW_GROUP[$g]}
+		ih_enc=aes-gcm-256; ih_integ=-
+		ih_cenc=aes-gcm-256; ih_cinteg=-
+		;;
+	esac
+	: > "$IKE_TMP/R/charon.log"
+	ike_swanctl_conf R local="$IKE_ADDR_R" remote="$IKE_ADDR_L" \
+		local_id=keyid:site2 remote_id=keyid:site1 psk="$PSK" \
+		ike_prop="$ike" esp_prop="$esp" \
+		local_ts="$IKE_NET_R" remote_ts="$IKE_NET_L"
+	ike_swanctl_load R
+	ikeh_conf "$ih_enc" "$ih_integ" sha2-256 "${IH_GROUP[$g]}" \
+		"$ih_cenc" "$ih_cinteg" "${IH_GROUP[$g]}"
+	ikeh_start
+	ike_ok $? "$name: ikehelper starts"
+
+	if [ "$role" = initiator ]; then
+		ikectl initiate ikevti0 >/dev/null
+		ike_ok $? "$name: ikevtictl initiate"
+	else
+		ike_swanctl R --initiate --child c --timeout 10 >/dev/null
+		ike_ok $? "$name: charon initiates, ikehelper answers"
+	fi
+	ike_wait 10 ike_charon_established R
+	ike_ok $? "$name: charon has the Child SA installed"
+	keys_match "$name: established" 2
+
+	ike_swanctl R --rekey --child c >/dev/null
+	ike_wait 5 ike_charon_established R
+	sleep 0.5
+	keys_match "$name: after charon's Child SA rekey" 4
+
+	spi=$(charon_spi)
+	ike_swanctl R --rekey --ike t >/dev/null
+	ike_wait 5 charon_spi_changed "$spi"
+	ike_ok $? "$name: charon rekeys the IKE SA"
+	ike_wait 5 ike_charon_established R
+	ike_ok $? "$name: the Child SA survives the IKE SA rekey"
+	ikectl show ike-sa 2>/dev/null | grep -qi "$(charon_spi)"
+	ike_ok $? "$name: ikevtictl show ike-sa lists the new IKE SA"
+
+	if [ "$role" = initiator ]; then
+		ikectl clear sa "$IKE_ADDR_R" >/dev/null
+		ike_ok $? "$name: ikevtictl clear sa (DELETE from ikehelper)"
+	else
+		ike_swanctl R --terminate --ike t --timeout 5 >/dev/null
+		ike_ok $? "$name: swanctl --terminate (DELETE from charon)"
+	fi
+	ike_wait 5 charon_no_sa
+	ike_ok $? "$name: charon has no IKE SA left"
+	ike_wait 3 sa_balance
+	ike_ok $? "$name: every SA ikehelper installed was removed"
+	ikeh_stop
+}
+
+for role in initiator responder; do
+	for alg in cbc gcm; do
+		for g in 14 19 31; do
+			cell "$role" "$alg" "$g"
+		done
+	done
+done
+
+# ikehelper rekeys on its own: Child SA after 60 s (120 s lifetime, 60 s
+# margin), IKE SA after 90 s (120 s, 30 s margin).
+if [ "${IKEHELPER_REKEY:-1}" = 1 ]; then
+	name="ikehelper-side rekeys"
+	: > "$IKE_TMP/R/charon.log"
+	ike_swanctl_conf R local="$IKE_ADDR_R" remote="$IKE_ADDR_L" \
+		local_id=keyid:site2 remote_id=keyid:site1 psk="$PSK" \
+		ike_prop=aes256-sha256-modp2048 esp_prop=aes256-sha256-modp2048 \
+		local_ts="$IKE_NET_R" remote_ts="$IKE_NET_L"
+	ike_swanctl_load R
+	ikeh_conf aes-cbc-256 sha2-256 sha2-256 2048-bit aes-cbc-256 \
+		sha2-256 2048-bit "sa-lifetime 120" "child-lifetime 120"
+	ikeh_start
+	ikectl initiate ikevti0 >/dev/null
+	ike_wait 10 ike_charon_established R
+	ike_ok $? "$name: up"
+	spi=$(charon_spi)
+	ike_wait 75 grep -q "parsed CREATE_CHILD_SA request.*N(REKEY_SA)" \
+		"$IKE_TMP/R/charon.log"
+	ike_ok $? "$name: ikehelper rekeys the Child SA"
+	sleep 1
+	keys_match "$name: after ikehelper's Child SA rekey" 4
+	ike_wait 40 charon_spi_changed "$spi"
+	ike_ok $? "$name: ikehelper rekeys the IKE SA"
+	ike_wait 5 ike_charon_established R
+	ike_ok $? "$name: the Child SA survives"
+	ikeh_stop
+	ike_wait 5 charon_no_sa
+	ike_ok $? "$name: SIGTERM: ikehelper deleted its SAs at charon"
+fi
+ike_done
