@@ -158,6 +158,15 @@ void v2_kick(struct ike_engine *e, struct ike_sa *sa)
 			ike_start_failed(e, sa, err, "Child SA rekey");
 		}
 	}
+	if (sa->want_child) {
+		sa->want_child = false;
+		if (!sa->children) {
+			err = v2_child_create_start(e, sa);
+			if (!err)
+				return;
+			ike_start_failed(e, sa, err, "CREATE_CHILD_SA");
+		}
+	}
 	if (sa->want_dpd) {
 		err = v2_dpd_start(e, sa);
 		if (err)
@@ -197,6 +206,7 @@ static uint8_t ike_task_exchange(uint8_t task)
 	case TASK_IKE_AUTH:
 		return IKEV2_EXCH_IKE_AUTH;
 	case TASK_CHILD_REKEY:
+	case TASK_CHILD_CREATE:
 	case TASK_IKE_REKEY:
 		return IKEV2_EXCH_CREATE_CHILD_SA;
 	default:
@@ -281,6 +291,7 @@ static void ike_response(struct ike_engine *e, struct ike_sa *sa,
 		v2_auth_response(e, sa, inner);
 		break;
 	case TASK_CHILD_REKEY:
+	case TASK_CHILD_CREATE:
 	case TASK_IKE_REKEY:
 		v2_ccsa_response(e, sa, inner);
 		break;
@@ -463,6 +474,24 @@ int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 	return err;
 }
 
+/*
+ * Traffic wants the tunnel (ACQUIRE, connect-type auto): bring up its
+ * IKE SA, or, when that is up without a Child SA, a Child SA.
+ */
+static void ike_want_tunnel(struct ike_engine *e, const char *tunnel)
+{
+	struct ike_sa *sa = ike_sa_of(e, tunnel);
+
+	if (!sa) {
+		ike_engine_initiate(e, tunnel, e->now_ms);
+		return;
+	}
+	if (sa->state == IKE_S_ESTABLISHED && !sa->children) {
+		sa->want_child = true;
+		v2_kick(e, sa);
+	}
+}
+
 static struct child_sa *ike_child_by_spi(struct ike_engine *e, uint8_t dir,
 					 uint32_t spi, struct ike_sa **owner)
 {
@@ -488,10 +517,9 @@ void ike_engine_kernel_event(struct ike_engine *e,
 	e->now_ms = now_ms;
 	switch (ev->cmd) {
 	case IKEVTI_CMD_EV_ACQUIRE:
-		if (!if_indextoname(ev->ifindex, name))
+		if (!if_indextoname(ev->ifindex, name) || e->shutting_down)
 			break;
-		if (!ike_sa_of(e, name) && !e->shutting_down)
-			ike_engine_initiate(e, name, now_ms);
+		ike_want_tunnel(e, name);
 		break;
 	case IKEVTI_CMD_EV_EXPIRE:
 		c = ike_child_by_spi(e, ev->dir, ev->spi, &sa);
@@ -596,9 +624,8 @@ void ike_engine_run_timers(struct ike_engine *e, uint64_t now_ms)
 		for (size_t i = 0; i < e->cfg->n_tunnel; i++) {
 			const struct policy_tunnel *t = e->cfg->tunnel[i];
 
-			if (t->connect_auto && !t->shutdown &&
-			    !ike_sa_of(e, t->ifname))
-				ike_engine_initiate(e, t->ifname, now_ms);
+			if (t->connect_auto && !t->shutdown)
+				ike_want_tunnel(e, t->ifname);
 		}
 	}
 	ike_reap(e);

@@ -47,6 +47,7 @@ enum ike_task {
 	TASK_IKE_INIT,
 	TASK_IKE_AUTH,
 	TASK_CHILD_REKEY,
+	TASK_CHILD_CREATE,
 	TASK_IKE_REKEY,
 	TASK_CHILD_DELETE,
 	TASK_IKE_DELETE,
@@ -122,6 +123,7 @@ struct ike_sa {
 	uint8_t req_hash[32];		/* SHA-256 of the request it answers */
 	bool was_up;			/* reached ESTABLISHED once */
 	bool want_rekey, want_delete, want_dpd;
+	bool want_child;		/* no Child SA: make one */
 	bool send_delete;		/* DELETE the IKE SA when idle */
 	struct ike_clear *clear;	/* an ikevtictl clear waits for it */
 	struct child_sa *children;

@@ -2,8 +2,9 @@
 /*
  * CREATE_CHILD_SA (RFC 7296 1.3): rekeying a Child SA, with PFS when the
  * child-pfs policy has a group (1.3.3), and rekeying the IKE SA (1.3.2,
- * 2.18).  New Child SAs beyond the one per tunnel are refused with
- * NO_ADDITIONAL_SAS.
+ * 2.18), and making the Child SA of an IKE SA that has none left (after
+ * a DELETE, or when IKE_AUTH made none).  Child SAs beyond the one per
+ * tunnel are refused with NO_ADDITIONAL_SAS.
  *
  * Make-before-break into the kernel (2.8): the initiator of a Child SA
  * rekey installs the new inbound SA, then the new outbound one (the
@@ -85,12 +86,12 @@ static int v2_nonce_ke(struct msg_builder *b, struct ike_req *r,
 	return 0;
 }
 
+/* Rekey c, or with c NULL make a new Child SA from the policy. */
 static int v2_rekey_child_send(struct ike_engine *e, struct ike_sa *sa,
 			       struct child_sa *c, uint16_t group)
 {
 	struct ike_req *r = &sa->req;
 	struct msg_builder in;
-	struct pl_ts_list *ts;
 	uint8_t spi[4], old[4];
 	struct pl_notify n = {
 		.type = IKEV2_N_REKEY_SA,
@@ -102,38 +103,53 @@ static int v2_rekey_child_send(struct ike_engine *e, struct ike_sa *sa,
 
 	sa_ike_reset_req(sa);
 	r->offer = malloc(sizeof(*r->offer));
-	ts = malloc(2 * sizeof(*ts));
+	r->tsi = malloc(sizeof(*r->tsi));
+	r->tsr = malloc(sizeof(*r->tsr));
 	r->spi = sa_new_spi(e);
-	if (!r->offer || !ts || !r->spi) {
-		free(ts);
+	if (!r->offer || !r->tsi || !r->tsr || !r->spi)
 		return -ENOMEM;
-	}
 	r->child = c;
 	msg_set32(spi, r->spi);
-	msg_set32(old, c->spi_in);
 	prop_offer(&sa->pol.v, PROP_CHILD_PFS, group, spi, 4, r->offer);
-	memset(ts, 0, 2 * sizeof(*ts));
-	ts[0].n = c->n_ts_l;
-	memcpy(ts[0].ts, c->ts_l, c->n_ts_l * sizeof(struct pl_ts));
-	ts[1].n = c->n_ts_r;
-	memcpy(ts[1].ts, c->ts_r, c->n_ts_r * sizeof(struct pl_ts));
+	if (c) {
+		msg_set32(old, c->spi_in);
+		memset(r->tsi, 0, sizeof(*r->tsi));
+		memset(r->tsr, 0, sizeof(*r->tsr));
+		r->tsi->n = c->n_ts_l;
+		memcpy(r->tsi->ts, c->ts_l, c->n_ts_l * sizeof(struct pl_ts));
+		r->tsr->n = c->n_ts_r;
+		memcpy(r->tsr->ts, c->ts_r, c->n_ts_r * sizeof(struct pl_ts));
+	} else {
+		ts_from_policy(&sa->pol.v.local_ts, r->tsi);
+		ts_from_policy(&sa->pol.v.remote_ts, r->tsr);
+	}
 
 	v2_inner_init(e, &in);
-	pl_add_notify(&in, &n);
+	if (c)
+		pl_add_notify(&in, &n);
 	pl_add_sa(&in, r->offer);
 	err = v2_nonce_ke(&in, r, group);
-	pl_add_ts(&in, IKEV2_PL_TSI, &ts[0]);
-	pl_add_ts(&in, IKEV2_PL_TSR, &ts[1]);
-	free(ts);
+	pl_add_ts(&in, IKEV2_PL_TSI, r->tsi);
+	pl_add_ts(&in, IKEV2_PL_TSR, r->tsr);
 	if (!err)
 		err = v2_send_request(e, sa, IKEV2_EXCH_CREATE_CHILD_SA, &in,
-				      TASK_CHILD_REKEY);
-	if (!err) {
+				      c ? TASK_CHILD_REKEY : TASK_CHILD_CREATE);
+	if (err)
+		return err;
+	if (c) {
 		c->state = CHILD_S_REKEYING;
 		sa_log(e, LOG_INFO, "%s: rekeying Child SA 0x%08x%s", sa->tunnel,
 		       c->spi_in, group ? " with PFS" : "");
+	} else {
+		sa_log(e, LOG_INFO, "%s: creating a Child SA", sa->tunnel);
 	}
-	return err;
+	return 0;
+}
+
+int v2_child_create_start(struct ike_engine *e, struct ike_sa *sa)
+{
+	return v2_rekey_child_send(e, sa, NULL,
+				   v2_pfs_group(&sa->pol.v.child_pfs));
 }
 
 int v2_rekey_child_start(struct ike_engine *e, struct ike_sa *sa,
@@ -320,6 +336,7 @@ static void v2_invalid_ke(struct ike_engine *e, struct ike_sa *sa,
 	v2_send_response(e, sa, IKEV2_EXCH_CREATE_CHILD_SA, msgid, &out);
 }
 
+/* The peer rekeys the Child SA rekey names, or with rekey NULL makes one. */
 static uint16_t v2_rekey_child_request(struct ike_engine *e, struct ike_sa *sa,
 				       const struct msg *m,
 				       const struct pl_notify *rekey,
@@ -327,19 +344,26 @@ static uint16_t v2_rekey_child_request(struct ike_engine *e, struct ike_sa *sa,
 {
 	struct secbuf *nr = NULL, *gir = NULL, *ni = NULL;
 	uint32_t msgid = m->hdr.msgid;
+	struct child_sa *c = NULL, *h;
 	struct pl_nonce pn;
 	struct prop_sel sel;
-	struct child_sa *c, *h;
 	uint16_t err;
 	uint8_t spi[4];
 
-	if (rekey->proto != IKEV2_PROTO_ESP || rekey->spi_size != 4)
-		return IKEV2_N_INVALID_SYNTAX;
-	c = sa_child_by_out(sa, msg_get32(rekey->spi));
-	if (!c)
-		return IKEV2_N_CHILD_SA_NOT_FOUND;
-	if (c->state != CHILD_S_INSTALLED && c->state != CHILD_S_REKEYING)
-		return IKEV2_N_TEMPORARY_FAILURE;
+	if (!rekey) {
+		/* One Child SA per tunnel: its selectors are the tunnel's. */
+		if (sa->children)
+			return IKEV2_N_NO_ADDITIONAL_SAS;
+	} else {
+		if (rekey->proto != IKEV2_PROTO_ESP || rekey->spi_size != 4)
+			return IKEV2_N_INVALID_SYNTAX;
+		c = sa_child_by_out(sa, msg_get32(rekey->spi));
+		if (!c)
+			return IKEV2_N_CHILD_SA_NOT_FOUND;
+		if (c->state != CHILD_S_INSTALLED &&
+		    c->state != CHILD_S_REKEYING)
+			return IKEV2_N_TEMPORARY_FAILURE;
+	}
 	if (prop_choose(&w->offer, &sa->pol.v, PROP_CHILD_PFS, v2_ke_group(m),
 			&sel)) {
 		e->stats.no_proposal++;
@@ -364,15 +388,16 @@ static uint16_t v2_rekey_child_request(struct ike_engine *e, struct ike_sa *sa,
 	h->sel = sel;
 	h->spi_in = sa_new_spi(e);
 	h->spi_out = msg_get32(sel.spi);
-	h->rekeys_spi = c->spi_in;
+	h->rekeys_spi = c ? c->spi_in : 0;
+	/* A new Child SA replaces nothing: both directions at once. */
 	if (!h->spi_in || v2_child_set_ts(h, &w->ts_out[1], &w->ts_out[0]) ||
 	    v2_child_set_nonces(h, nr, &pn) ||
-	    v2_child_install(e, sa, h, gir, ni, nr, true)) {
+	    v2_child_install(e, sa, h, gir, ni, nr, c != NULL)) {
 		sa_child_free(e, sa, h);
 		err = IKEV2_N_TEMPORARY_FAILURE;
 		goto out;
 	}
-	if (c->state == CHILD_S_INSTALLED)
+	if (c && c->state == CHILD_S_INSTALLED)
 		c->state = CHILD_S_REKEYED;
 	msg_set32(spi, h->spi_in);
 	v2_ccsa_answer(e, sa, msgid, &sel, spi, 4, nr, w->pub, w->ts_out);
@@ -448,11 +473,11 @@ void v2_ccsa_request(struct ike_engine *e, struct ike_sa *sa,
 		err = IKEV2_N_INVALID_SYNTAX;
 	} else if (w->offer.prop[0].proto == IKEV2_PROTO_IKE) {
 		err = v2_rekey_ike_request(e, sa, m, w);
-	} else if (v2_find_notify(m, IKEV2_N_REKEY_SA, &rekey)) {
-		err = v2_rekey_child_request(e, sa, m, &rekey, w);
 	} else {
-		/* One Child SA per tunnel: its selectors are the tunnel's. */
-		err = IKEV2_N_NO_ADDITIONAL_SAS;
+		bool is_rekey = v2_find_notify(m, IKEV2_N_REKEY_SA, &rekey);
+
+		err = v2_rekey_child_request(e, sa, m, is_rekey ? &rekey : NULL,
+					     w);
 	}
 	if (err)
 		v2_send_response_notify(e, sa, IKEV2_EXCH_CREATE_CHILD_SA, msgid,
@@ -483,12 +508,16 @@ static struct child_sa *v2_sibling(struct ike_sa *sa, struct child_sa *old,
 	return NULL;
 }
 
-/* True when a new request replaced the one answered (INVALID_KE). */
+/*
+ * The answer to our Child SA rekey (c set) or creation (c NULL).  True
+ * when a new request replaced the one answered (INVALID_KE_PAYLOAD).
+ */
 static bool v2_rekey_child_response(struct ike_engine *e, struct ike_sa *sa,
 				    const struct msg *m)
 {
 	struct ike_req *r = &sa->req;
-	struct child_sa *c = r->child, *n = NULL, *sib;
+	bool create = r->task == TASK_CHILD_CREATE;
+	struct child_sa *c = r->child, *n = NULL, *sib = NULL;
 	struct secbuf *gir = NULL, *nr = NULL;
 	struct pl_ts_list *ts = malloc(2 * sizeof(*ts));
 	struct pl_sa *answer = malloc(sizeof(*answer));
@@ -497,36 +526,35 @@ static bool v2_rekey_child_response(struct ike_engine *e, struct ike_sa *sa,
 	struct prop_sel sel;
 	uint16_t err;
 
-	if (!c || !ts || !answer)
+	/* c is gone when the peer deleted it meanwhile: nothing to do. */
+	if ((!create && !c) || !ts || !answer)
 		goto out;
 	err = v2_error(m, &pn);
 	if (err) {
-		c->state = c->state == CHILD_S_REKEYING ? CHILD_S_INSTALLED
-							 : c->state;
-		if (err == IKEV2_N_INVALID_KE_PAYLOAD && pn.len == 2 &&
-		    v2_list_has(&sa->pol.v.child_pfs, msg_get16(pn.data)) &&
-		    crypto_dh_supported(msg_get16(pn.data)) &&
-		    (!r->dh || crypto_dh_group(r->dh) != msg_get16(pn.data))) {
-			uint16_t g = msg_get16(pn.data);
+		uint16_t g = pn.len == 2 ? msg_get16(pn.data) : 0;
 
+		if (c && c->state == CHILD_S_REKEYING)
+			c->state = CHILD_S_INSTALLED;
+		if (err == IKEV2_N_INVALID_KE_PAYLOAD &&
+		    v2_list_has(&sa->pol.v.child_pfs, g) &&
+		    crypto_dh_supported(g) &&
+		    (!r->dh || crypto_dh_group(r->dh) != g)) {
 			free(ts);
 			free(answer);
 			if (!v2_rekey_child_send(e, sa, c, g))
 				return true;
-			c->state = CHILD_S_INSTALLED;
-			c->rekey_ms = e->now_ms + V2_RETRY_MS;
+			if (c)
+				c->rekey_ms = e->now_ms + V2_RETRY_MS;
 			return false;
 		}
-		if (err == IKEV2_N_CHILD_SA_NOT_FOUND) {
+		if (err == IKEV2_N_NO_PROPOSAL_CHOSEN)
+			e->stats.no_proposal++;
+		if (c && err == IKEV2_N_CHILD_SA_NOT_FOUND)
 			c->want_delete = true;
-		} else {
-			if (err == IKEV2_N_NO_PROPOSAL_CHOSEN)
-				e->stats.no_proposal++;
+		else if (c)
 			c->rekey_ms = e->now_ms + V2_RETRY_MS;
-		}
-		sa_log(e, LOG_NOTICE, "%s: rekey of Child SA 0x%08x refused: %s",
-		       sa->tunnel, c->spi_in,
-		       names_get(NAMES_NOTIFY, err) ?: "error");
+		sa_log(e, LOG_NOTICE, "%s: CREATE_CHILD_SA refused: %s",
+		       sa->tunnel, names_get(NAMES_NOTIFY, err) ?: "error");
 		goto out;
 	}
 	if (pl_sa_parse(v2_get(m, IKEV2_PL_SA), answer) ||
@@ -534,6 +562,7 @@ static bool v2_rekey_child_response(struct ike_engine *e, struct ike_sa *sa,
 	    pl_nonce_parse(v2_get(m, IKEV2_PL_NONCE), &nonce) ||
 	    pl_ts_parse(v2_get(m, IKEV2_PL_TSI), &ts[0]) ||
 	    pl_ts_parse(v2_get(m, IKEV2_PL_TSR), &ts[1]) ||
+	    !ts_subset(&ts[0], r->tsi) || !ts_subset(&ts[1], r->tsr) ||
 	    (sel.dh && (!r->dh || crypto_dh_group(r->dh) != sel.dh))) {
 		e->stats.malformed++;
 		goto bad;
@@ -556,11 +585,12 @@ static bool v2_rekey_child_response(struct ike_engine *e, struct ike_sa *sa,
 	n->initiated = true;
 	n->spi_in = r->spi;
 	n->spi_out = msg_get32(sel.spi);
-	n->rekeys_spi = c->spi_in;
+	n->rekeys_spi = c ? c->spi_in : 0;
 	if (v2_child_set_ts(n, &ts[0], &ts[1]) ||
 	    v2_child_set_nonces(n, r->nonce, &nonce))
 		goto bad;
-	sib = v2_sibling(sa, c, n);
+	if (c)
+		sib = v2_sibling(sa, c, n);
 	if (sib && v2_nonce_cmp(n->min_nonce, n->min_nonce_len,
 				sib->min_nonce, sib->min_nonce_len) < 0) {
 		/* Ours is redundant: the peer's rekey replaces c. */
@@ -578,17 +608,20 @@ static bool v2_rekey_child_response(struct ike_engine *e, struct ike_sa *sa,
 		       sa->tunnel, c->spi_in);
 	if (v2_child_install(e, sa, n, gir, r->nonce, nr, false))
 		goto bad;
-	c->state = CHILD_S_REKEYED;
-	c->rekey_ms = IKE_NO_TIMER;
-	c->want_delete = true;
+	if (c) {
+		c->state = CHILD_S_REKEYED;
+		c->rekey_ms = IKE_NO_TIMER;
+		c->want_delete = true;
+	}
 	goto out;
 bad:
 	if (n)
 		sa_child_free(e, sa, n);
-	sa_log(e, LOG_NOTICE, "%s: bad CREATE_CHILD_SA response for Child SA 0x%08x",
-	       sa->tunnel, c->spi_in);
-	c->state = CHILD_S_INSTALLED;
-	c->rekey_ms = e->now_ms + V2_RETRY_MS;
+	sa_log(e, LOG_NOTICE, "%s: bad CREATE_CHILD_SA response", sa->tunnel);
+	if (c) {
+		c->state = CHILD_S_INSTALLED;
+		c->rekey_ms = e->now_ms + V2_RETRY_MS;
+	}
 out:
 	secbuf_free(gir);
 	secbuf_free(nr);
@@ -663,7 +696,8 @@ void v2_ccsa_response(struct ike_engine *e, struct ike_sa *sa,
 {
 	bool again = false;
 
-	if (sa->req.task == TASK_CHILD_REKEY)
+	if (sa->req.task == TASK_CHILD_REKEY ||
+	    sa->req.task == TASK_CHILD_CREATE)
 		again = v2_rekey_child_response(e, sa, m);
 	else if (sa->req.task == TASK_IKE_REKEY)
 		again = v2_rekey_ike_response(e, sa, m);

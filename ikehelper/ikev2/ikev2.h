@@ -121,6 +121,8 @@ int v2_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 int v2_rekey_child_start(struct ike_engine *e, struct ike_sa *sa,
 			 struct child_sa *c);
 int v2_rekey_ike_start(struct ike_engine *e, struct ike_sa *sa);
+/* A new Child SA on an IKE SA that has none. */
+int v2_child_create_start(struct ike_engine *e, struct ike_sa *sa);
 void v2_ccsa_request(struct ike_engine *e, struct ike_sa *sa,
 		     const struct msg *m);
 void v2_ccsa_response(struct ike_engine *e, struct ike_sa *sa,

@@ -813,10 +813,10 @@ static void test_delete(void)
 	ev.hard = true;
 	ev.dir = IKEVTI_DIR_IN;
 	ev.spi = out_spi(0);
+	fb_del(&W.s[1].fb.be, "ikevti0", ev.dir, ev.spi);
 	ike_engine_kernel_event(W.s[1].e, &ev, W.now);
 	deliver();
-	ok(up() && fb_count(&W.s[0].fb, IKEVTI_DIR_OUT) == 0 &&
-	   fb_count(&W.s[1].fb, IKEVTI_DIR_OUT) == 0 &&
+	ok(up() && !W.s[0].fb.n && !W.s[1].fb.n && !W.s[1].fb.errors &&
 	   view_ike(0).last.n_child == 0 && view_ike(1).last.n_child == 0,
 	   "Child SA DELETE from B: gone at both ends, IKE SA stays");
 
@@ -1048,6 +1048,29 @@ static void test_auto(void)
 	ok(!view_ike(0).n, "cleared");
 	run_until(W.now + 10 * 1000);
 	ok(up() && one_pair(), "and up again within 10 s");
+
+	/* The Child SA alone goes: CREATE_CHILD_SA makes a new one. */
+	{
+		struct kernel_event ev;
+		uint64_t spi_i = view_ike(0).last.spi_i;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.cmd = IKEVTI_CMD_EV_EXPIRE;
+		ev.hard = true;
+		ev.dir = IKEVTI_DIR_OUT;
+		ev.spi = out_spi(1);
+		/* A hard expiry: the kernel has removed the SA already. */
+		fb_del(&W.s[1].fb.be, "ikevti0", ev.dir, ev.spi);
+		ike_engine_kernel_event(W.s[1].e, &ev, W.now);
+		deliver();
+		ok(up() && !W.s[0].fb.n && !W.s[1].fb.n &&
+		   !view_ike(1).last.n_child,
+		   "Child SA deleted by B, IKE SA kept");
+		run_until(W.now + 10 * 1000);
+		ok(up() && one_pair() && view_ike(0).last.spi_i == spi_i &&
+		   view_ike(0).last.n_child == 1,
+		   "connect-type auto: a new Child SA on the same IKE SA");
+	}
 }
 
 int main(void)
