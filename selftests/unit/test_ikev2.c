@@ -22,6 +22,8 @@
 #include "msg.h"
 #include "payload.h"
 #include "tap.h"
+/* White box: the engine's SA database, to forge messages as A would. */
+#include "ikev2/ikev2.h"
 
 #define MAX_SA	16
 #define MAX_LOG	4096
@@ -899,6 +901,46 @@ static bool still_up(const char *what)
 	return ok(good, "%s: the SAs stay up", what);
 }
 
+/*
+ * An authenticated request from A with a bad inner chain: B must answer
+ * it (encrypted) with want, and keep the IKE SA.  type/body make the
+ * one inner payload; critical sets its critical bit.
+ */
+static void forged_request(uint8_t type, bool critical, const uint8_t *body,
+			   size_t blen, uint16_t want, const char *what)
+{
+	struct ike_sa *a = W.s[0].e->sas;
+	uint8_t inner[256], out[1024], plain[1024];
+	struct msg_builder in, b;
+	struct msg_sk_keys k;
+	struct msg *m = calloc(2, sizeof(*m));
+	struct pl_notify n;
+	struct msg_hdr h;
+	size_t len, off;
+
+	if (!m)
+		return;
+	msg_build_chain(&in, inner, sizeof(inner));
+	off = msg_build_begin(&in, type, critical);
+	msg_build_put(&in, body, blen);
+	msg_build_end(&in, off);
+	v2_hdr(a, IKEV2_EXCH_INFORMATIONAL, false, a->msgid_out, &h);
+	v2_sk_keys(a, true, &k);
+	msg_build_init(&b, out, sizeof(out), &h);
+	ok(!msg_build_seal(&b, &in, &k, NULL, &len), "%s: forged as A", what);
+	a->msgid_out++;		/* B counts it: so must A */
+	inject(1, out, len);
+	v2_sk_keys(a, false, &k);
+	ok(W.nq == 1 && !msg_validate(W.q[0]->buf, W.q[0]->len, &m[0]) &&
+	   (m[0].hdr.flags & IKEV2_FLAG_RESPONSE) &&
+	   !msg_sk_decrypt(&m[0], &k, plain, sizeof(plain), &m[1]) &&
+	   m[1].n == 1 && !pl_notify_parse(&m[1].pl[0], &n) && n.type == want,
+	   "%s: B answers %s", what, names_get(NAMES_NOTIFY, want));
+	W.nq = 0;
+	free(m);
+	still_up(what);
+}
+
 static void test_bad_input(void)
 {
 	struct dgram *req, *resp, *init;
@@ -996,6 +1038,30 @@ static void test_bad_input(void)
 	ok(stats(1).malformed == before.malformed + 1 && view_ike(1).n == 1,
 	   "unknown critical payload: no state kept");
 	still_up("critical payload");
+
+	/* Inside the SK payload, after the ICV verified. */
+	forged_request(99, true, (const uint8_t *)"x", 1,
+		       IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
+		       "unknown critical payload inside SK");
+	forged_request(IKEV2_PL_DELETE, false,
+		       (const uint8_t *)"\x03\x04\x00\x02\x00\x00\x01\x00", 8,
+		       IKEV2_N_INVALID_SYNTAX, "DELETE with a bad SPI count");
+	forged_request(IKEV2_PL_SA, false, (const uint8_t *)"\0\0\0\0", 4,
+		       IKEV2_N_INVALID_SYNTAX, "SA payload in INFORMATIONAL");
+	/* And the tunnel still works: a Child SA rekey. */
+	{
+		struct kernel_event ev;
+		uint32_t old = out_spi(0);
+
+		memset(&ev, 0, sizeof(ev));
+		ev.cmd = IKEVTI_CMD_EV_EXPIRE;
+		ev.dir = IKEVTI_DIR_OUT;
+		ev.spi = old;
+		ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+		deliver();
+		ok(out_spi(0) != old && one_pair(),
+		   "after all the bad input, a Child SA rekey still works");
+	}
 
 	/* Garbage of every length up to 64 bytes. */
 	before = stats(1);
