@@ -219,6 +219,7 @@ void sa_ike_free(struct ike_engine *e, struct ike_sa *sa)
 	free(sa->init_r);
 	free(sa->cookie);
 	free(sa->resp);
+	free(sa->min_nonce);
 	secbuf_wipe(sa, sizeof(*sa));
 	free(sa);
 }
@@ -248,6 +249,20 @@ struct ike_sa *sa_ike_find_half(struct ike_engine *e, const uint8_t spi_i[8],
 			return sa;
 	}
 	return NULL;
+}
+
+void sa_move_children(struct ike_sa *from, struct ike_sa *to)
+{
+	struct child_sa **pp = &to->children;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = from->children;
+	from->children = NULL;
+	if (from->req.child) {
+		/* An exchange of from cannot finish on to's SA. */
+		from->req.child = NULL;
+	}
 }
 
 struct child_sa *sa_child_new(struct ike_sa *sa)

@@ -124,9 +124,14 @@ struct ike_sa {
 	bool was_up;			/* reached ESTABLISHED once */
 	bool want_rekey, want_delete, want_dpd;
 	bool want_child;		/* no Child SA: make one */
-	bool send_delete;		/* DELETE the IKE SA when idle */
+	bool peer_deleted;		/* DELETEd while our rekey is in flight */
 	struct ike_clear *clear;	/* an ikevtictl clear waits for it */
 	struct child_sa *children;
+	/* Made by an IKE SA rekey: of which IKE SA, and its lower nonce. */
+	bool successor;
+	uint8_t rekey_of_i[8], rekey_of_r[8];
+	uint8_t *min_nonce;
+	size_t min_nonce_len;
 	uint64_t created_ms, rekey_ms, expire_ms, last_rx_ms;
 };
 
@@ -171,6 +176,9 @@ struct ike_sa *sa_ike_find_half(struct ike_engine *e, const uint8_t spi_i[8],
 				const struct sockaddr_storage *remote,
 				bool initiator);
 void sa_ike_reset_req(struct ike_sa *sa);
+
+/* Move every Child SA of from to to. */
+void sa_move_children(struct ike_sa *from, struct ike_sa *to);
 
 struct child_sa *sa_child_new(struct ike_sa *sa);
 struct child_sa *sa_child_by_in(struct ike_sa *sa, uint32_t spi_in);

@@ -16,9 +16,9 @@
  * Collisions (2.8.1): when both ends rekey the same Child SA, each
  * answers the other, then the rekey whose lower nonce is the lowest of
  * the four is redundant and its initiator deletes the new SA it made;
- * the other initiator deletes the old one.  For the IKE SA, the original
- * responder yields: the original initiator answers a colliding IKE SA
- * rekey with TEMPORARY_FAILURE and its own rekey goes through.
+ * the other initiator deletes the old one.  IKE SA rekeys collide the
+ * same way (2.8.2): both new IKE SAs are made, the redundant one is
+ * deleted by its initiator, and the Child SAs live on in the other.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -221,9 +221,18 @@ static struct ike_sa *v2_ike_successor(struct ike_engine *e, struct ike_sa *sa,
 		n->state = IKE_S_DEAD;
 		return NULL;
 	}
+	n->successor = true;
+	memcpy(n->rekey_of_i, sa->spi_i, 8);
+	memcpy(n->rekey_of_r, sa->spi_r, 8);
+	if (v2_nonce_cmp(ni->data, ni->len, nr->data, nr->len) > 0)
+		ni = nr;
+	n->min_nonce = malloc(ni->len);
+	if (n->min_nonce) {
+		memcpy(n->min_nonce, ni->data, ni->len);
+		n->min_nonce_len = ni->len;
+	}
 	n->state = IKE_S_ESTABLISHED;
-	n->children = sa->children;
-	sa->children = NULL;
+	sa_move_children(sa, n);
 	sa->state = IKE_S_REKEYED;
 	sa->rekey_ms = IKE_NO_TIMER;
 	v2_ike_established(e, n);
@@ -418,8 +427,6 @@ static uint16_t v2_rekey_ike_request(struct ike_engine *e, struct ike_sa *sa,
 	struct prop_sel sel;
 	uint16_t err;
 
-	if (sa->req.task == TASK_IKE_REKEY && sa->initiator)
-		return IKEV2_N_TEMPORARY_FAILURE;
 	for (struct child_sa *c = sa->children; c; c = c->next) {
 		if (c->state != CHILD_S_INSTALLED)
 			return IKEV2_N_TEMPORARY_FAILURE;
@@ -630,6 +637,47 @@ out:
 	return false;
 }
 
+/*
+ * Our rekey of old made n.  If the peer's rekey of old made another IKE
+ * SA meanwhile, the one with the lowest nonce is redundant (2.8.2): its
+ * initiator deletes it, the other's initiator deletes old, and the Child
+ * SAs live in the survivor.
+ */
+static void v2_ike_collision(struct ike_engine *e, struct ike_sa *old,
+			     struct ike_sa *n)
+{
+	struct ike_sa *x;
+
+	for (x = e->sas; x; x = x->next) {
+		if (x != n && x->successor && !x->initiator &&
+		    x->state == IKE_S_ESTABLISHED &&
+		    !memcmp(x->rekey_of_i, old->spi_i, 8) &&
+		    !memcmp(x->rekey_of_r, old->spi_r, 8))
+			break;
+	}
+	if (!x) {
+		old->want_delete = !old->peer_deleted;
+		return;
+	}
+	if (v2_nonce_cmp(n->min_nonce, n->min_nonce_len, x->min_nonce,
+			 x->min_nonce_len) < 0) {
+		sa_log(e, LOG_INFO, "%s: IKE SA rekey collision: ours is redundant",
+		       n->tunnel);
+		sa_move_children(n, x);
+		n->want_delete = true;
+		v2_kick(e, n);
+		return;
+	}
+	sa_log(e, LOG_INFO, "%s: IKE SA rekey collision: ours wins", n->tunnel);
+	sa_move_children(x, n);
+	/* Its initiator deletes it; if not, it goes in time. */
+	x->expire_ms = e->now_ms + 1000ull * (x->pol.retransmit[0] +
+		x->pol.retransmit[1] + x->pol.retransmit[2] +
+		x->pol.retransmit_timeout);
+	x->rekey_ms = IKE_NO_TIMER;
+	old->want_delete = !old->peer_deleted;
+}
+
 static bool v2_rekey_ike_response(struct ike_engine *e, struct ike_sa *sa,
 				  const struct msg *m)
 {
@@ -683,7 +731,7 @@ static bool v2_rekey_ike_response(struct ike_engine *e, struct ike_sa *sa,
 		sa->rekey_ms = e->now_ms + V2_RETRY_MS;
 		goto out;
 	}
-	sa->want_delete = true;
+	v2_ike_collision(e, sa, n);
 out:
 	secbuf_free(gir);
 	secbuf_free(nr);
@@ -704,5 +752,9 @@ void v2_ccsa_response(struct ike_engine *e, struct ike_sa *sa,
 	if (again)
 		return;
 	sa_ike_reset_req(sa);
+	if (sa->peer_deleted) {
+		sa->state = IKE_S_DEAD;
+		return;
+	}
 	v2_kick(e, sa);
 }

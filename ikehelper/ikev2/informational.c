@@ -91,6 +91,22 @@ static bool v2_delete_child(struct ike_engine *e, struct ike_sa *sa,
 	return true;
 }
 
+/*
+ * The peer deletes sa, an IKE SA from a rekey collision, before we saw
+ * the answer to our own rekey (datagrams can overtake each other): its
+ * Child SAs go back to the old IKE SA, where that answer will find them.
+ */
+static void v2_ike_deleted(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_sa *old;
+
+	if (!sa->successor || !sa->children)
+		return;
+	old = sa_ike_find(e, sa->rekey_of_i, sa->rekey_of_r);
+	if (old && old->req.task == TASK_IKE_REKEY)
+		sa_move_children(sa, old);
+}
+
 void v2_info_request(struct ike_engine *e, struct ike_sa *sa,
 		     const struct msg *m)
 {
@@ -136,7 +152,16 @@ void v2_info_request(struct ike_engine *e, struct ike_sa *sa,
 	v2_send_response(e, sa, IKEV2_EXCH_INFORMATIONAL, msgid, &b);
 	if (ike) {
 		sa_log(e, LOG_INFO, "%s: peer deleted the IKE SA", sa->tunnel);
-		sa->state = IKE_S_DEAD;
+		v2_ike_deleted(e, sa);
+		/*
+		 * Our rekey of it is in flight: its answer makes an IKE SA
+		 * the peer has (and that we may have to delete), so the old
+		 * one goes only once that answer is in (ike.c).
+		 */
+		if (sa->req.task == TASK_IKE_REKEY)
+			sa->peer_deleted = true;
+		else
+			sa->state = IKE_S_DEAD;
 	}
 }
 

@@ -776,8 +776,79 @@ static void test_collision(void)
 		is_int(W.nq, 2, "both ends rekey the IKE SA at once");
 		deliver();
 		ok(view_ike(0).n == 1 && view_ike(1).n == 1 && up() &&
-		   view_ike(0).last.spi_i != spi_i && view_ike(0).last.initiator &&
-		   one_pair(), "IKE rekey collision: one new IKE SA, A's");
+		   view_ike(0).last.spi_i != spi_i &&
+		   view_ike(0).last.spi_i == view_ike(1).last.spi_i &&
+		   view_ike(0).last.n_child == 1 &&
+		   view_ike(1).last.n_child == 1 && one_pair(),
+		   "IKE rekey collision: one new IKE SA left, Child SA on it");
+		is_int(stats(0).ike_sa_created + stats(1).ike_sa_created, 6,
+		       "IKE rekey collision: both rekeys made an IKE SA");
+		{
+			/* The survivor's keys work: rekey the Child SA on it. */
+			uint32_t old = out_spi(1);
+
+			memset(&ev, 0, sizeof(ev));
+			ev.cmd = IKEVTI_CMD_EV_EXPIRE;
+			ev.dir = IKEVTI_DIR_OUT;
+			ev.spi = old;
+			ike_engine_kernel_event(W.s[1].e, &ev, W.now);
+			deliver();
+			ok(out_spi(1) != old && one_pair(),
+			   "IKE rekey collision: the survivor rekeys a Child SA");
+		}
+	}
+}
+
+/*
+ * IKE SA rekey collision where B's verdict overtakes B's answer to A:
+ * after both requests crossed, B gets its answer first, and whatever B
+ * sends then (a DELETE of the redundant or of the old IKE SA) reaches A
+ * before B's answer to A's request.  Four rounds, as the nonces decide
+ * who wins.
+ */
+static void test_ike_collision_reordered(void)
+{
+	for (int round = 0; round < 4; round++) {
+		struct dgram *d;
+
+		ok(world_new("  sa-lifetime 300\n", "  sa-lifetime 300\n",
+			     NULL, NULL) && bring_up(), "reordered: up");
+		W.now += 286 * 1000;
+		ike_engine_run_timers(W.s[0].e, W.now);
+		ike_engine_run_timers(W.s[1].e, W.now);
+		/* The two requests cross; two answers wait in the queue. */
+		while (W.nq == 2 && W.q[0]->to != W.q[1]->to) {
+			struct dgram *a = W.q[0], *b = W.q[1];
+
+			W.nq = 0;
+			ike_engine_input(W.s[a->to].e, &a->dst, &a->src, a->natt,
+					 a->buf, a->len, W.now);
+			ike_engine_input(W.s[b->to].e, &b->dst, &b->src, b->natt,
+					 b->buf, b->len, W.now);
+			break;
+		}
+		if (!ok(W.nq == 2, "reordered: both answers queued"))
+			continue;
+		/* B's answer to A's request waits; A's answer goes to B. */
+		d = W.q[0]->to == 1 ? W.q[0] : W.q[1];
+		W.q[0] = d == W.q[0] ? W.q[1] : W.q[0];
+		W.nq = 1;
+		ike_engine_input(W.s[1].e, &d->dst, &d->src, d->natt, d->buf,
+				 d->len, W.now);
+		/* What B sent now overtakes the waiting answer. */
+		if (W.nq == 2) {
+			struct dgram *t = W.q[0];
+
+			W.q[0] = W.q[1];
+			W.q[1] = t;
+		}
+		deliver();
+		run_until(W.now + 31 * 1000);
+		ok(view_ike(0).n == 1 && view_ike(1).n == 1 && up() &&
+		   view_ike(0).last.spi_i == view_ike(1).last.spi_i &&
+		   view_ike(0).last.n_child == 1 && view_ike(1).last.n_child == 1 &&
+		   one_pair(), "reordered IKE rekey collision %d: one IKE SA, Child SA kept",
+		   round);
 	}
 }
 
@@ -1152,6 +1223,7 @@ int main(void)
 	test_pfs_group();
 	test_ike_rekey();
 	test_collision();
+	test_ike_collision_reordered();
 	test_delete();
 	test_dpd();
 	test_retransmit();
