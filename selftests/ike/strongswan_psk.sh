@@ -14,8 +14,9 @@
 # then: charon rekeys the Child SA, charon rekeys the IKE SA, and one side
 # deletes (ikevtictl clear sa when ikehelper initiated, swanctl
 # --terminate when charon did), after which every SA ikehelper added is
-# removed again.  One more cell lets ikehelper rekey both SAs itself, from
-# short lifetimes (IKEHELPER_REKEY=0 skips it: it takes 100 s).
+# removed again.  Two more cells (ikehelper initiator, responder) let
+# ikehelper rekey both SAs itself, from short lifetimes, and check SIGHUP
+# and SIGTERM (IKEHELPER_REKEY=0 skips them: they take 200 s).
 # IKE_ONLY=REGEX runs only the matrix cells whose name matches, e.g.
 # IKE_ONLY='initiator cbc group 14'.
 #
@@ -213,10 +214,13 @@ for role in initiator responder; do
 	done
 done
 
-# ikehelper rekeys on its own: Child SA after 60 s (120 s lifetime, 60 s
-# margin), IKE SA after 90 s (120 s, 30 s margin).
-if [ "${IKEHELPER_REKEY:-1}" = 1 ]; then
-	name="ikehelper-side rekeys"
+# self_rekey ROLE: ikehelper rekeys on its own, the Child SA after 60 s
+# (120 s lifetime, 60 s margin), the IKE SA after 90 s (120 s, 30 s
+# margin), a responder somewhat later.  On the way: SIGHUP with the same file keeps the SAs, SIGHUP
+# with a broken file keeps the running configuration.
+self_rekey() {
+	local role=$1 name="ikehelper rekeys, as $1" spi lines
+
 	: > "$IKE_TMP/R/charon.log"
 	ike_swanctl_conf R local="$IKE_ADDR_R" remote="$IKE_ADDR_L" \
 		local_id=keyid:site2 remote_id=keyid:site1 psk="$PSK" \
@@ -226,11 +230,34 @@ if [ "${IKEHELPER_REKEY:-1}" = 1 ]; then
 	ikeh_conf aes-cbc-256 sha2-256 sha2-256 2048-bit aes-cbc-256 \
 		sha2-256 2048-bit "sa-lifetime 120" "child-lifetime 120"
 	ikeh_start
-	ikectl initiate ikevti0 >/dev/null
+	if [ "$role" = initiator ]; then
+		ikectl initiate ikevti0 >/dev/null
+	else
+		ike_swanctl R --initiate --child c --timeout 10 >/dev/null
+	fi
 	ike_wait 10 ike_charon_established R
 	ike_ok $? "$name: up"
+	grep -q '^CapEff:[[:space:]]*0000000000001000$' "/proc/$IKEH_PID/status"
+	ike_ok $? "$name: the daemon holds CAP_NET_ADMIN only"
+
 	spi=$(charon_spi)
-	ike_wait 75 grep -q "parsed CREATE_CHILD_SA request.*N(REKEY_SA)" \
+	lines=$(wc -l < "$IKEH/record")
+	kill -HUP "$IKEH_PID"
+	sleep 1
+	[ "$(charon_spi)" = "$spi" ] && [ "$(wc -l < "$IKEH/record")" = "$lines" ]
+	ike_ok $? "$name: SIGHUP, same file: the SAs stay as they are"
+	cp "$IKEH/ikehelper.conf" "$IKEH/good.conf"
+	echo "  no-such-command" >> "$IKEH/ikehelper.conf"
+	kill -HUP "$IKEH_PID"
+	sleep 1
+	kill -0 "$IKEH_PID" && [ "$(charon_spi)" = "$spi" ] &&
+		grep -q "keeping the running configuration" "$IKEH/ikehelper.log"
+	ike_ok $? "$name: SIGHUP, broken file: running configuration kept"
+	cp "$IKEH/good.conf" "$IKEH/ikehelper.conf"
+
+	# A responder rekeys later than an initiator would (ikehelper: 90 s
+	# instead of 60), so that the two do not collide: allow for both.
+	ike_wait 100 grep -q "parsed CREATE_CHILD_SA request.*N(REKEY_SA)" \
 		"$IKE_TMP/R/charon.log"
 	ike_ok $? "$name: ikehelper rekeys the Child SA"
 	sleep 1
@@ -242,5 +269,14 @@ if [ "${IKEHELPER_REKEY:-1}" = 1 ]; then
 	ikeh_stop
 	ike_wait 5 charon_no_sa
 	ike_ok $? "$name: SIGTERM: ikehelper deleted its SAs at charon"
+	sa_balance
+	ike_ok $? "$name: SIGTERM: every SA ikehelper installed was removed"
+}
+
+if [ "${IKEHELPER_REKEY:-1}" = 1 ]; then
+	for role in initiator responder; do
+		[[ "ikehelper rekeys, as $role" =~ ${IKE_ONLY:-.} ]] &&
+			self_rekey "$role"
+	done
 fi
 ike_done
