@@ -83,7 +83,9 @@ int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 /*
  * ikevtictl clear sa [PEER]: send DELETE for the IKE SAs (all, or those
  * with that peer address); done(arg, n) runs once every one of them is
- * answered or timed out, with the number deleted.
+ * answered or timed out, with the number deleted (at once, from inside
+ * this call, when there is none).  0, -EINVAL for a bad address, or
+ * -ENOMEM.
  */
 int ike_engine_clear(struct ike_engine *e, const char *peer,
 		     void (*done)(void *arg, unsigned int n), void *arg,

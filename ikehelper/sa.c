@@ -63,16 +63,6 @@ void sa_event(struct ike_engine *e, const char *tunnel, const char *fmt, ...)
 	sa_log(e, LOG_INFO, "%s: %s", tunnel, ev->what);
 }
 
-/* Up to 1/8 less, so that both ends do not rekey at the same moment. */
-uint64_t sa_jitter(uint64_t ms)
-{
-	uint32_t r = 0;
-
-	if (ms < 8 || crypto_random(&r, sizeof(r)))
-		return ms;
-	return ms - r % (ms / 8);
-}
-
 struct ike_sa *sa_ike_new(struct ike_engine *e,
 			  const struct policy_effective *pol, bool initiator)
 {

@@ -198,7 +198,6 @@ void sa_event(struct ike_engine *e, const char *tunnel, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 void sa_log(struct ike_engine *e, int level, const char *fmt, ...);
 
-uint64_t sa_jitter(uint64_t ms);
 
 /* Equal family and address; ports not compared. */
 bool sa_addr_equal(const struct sockaddr_storage *a,

@@ -168,12 +168,30 @@ static struct world W;
 static void set_addr(struct sockaddr_storage *ss, const char *a, uint16_t port)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 
 	memset(ss, 0, sizeof(*ss));
+	if (strchr(a, ':')) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		inet_pton(AF_INET6, a, &in6->sin6_addr);
+		return;
+	}
 	in->sin_family = AF_INET;
 	in->sin_port = htons(port);
 	inet_pton(AF_INET, a, &in->sin_addr);
 }
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+/* The underlay: IPv4 unless a test switches to IPv6. */
+static const char *addr_a = "10.0.0.1", *addr_b = "10.0.0.2";
 
 static int w_send(void *ctx, const struct sockaddr_storage *local,
 		  const struct sockaddr_storage *remote, bool natt,
@@ -192,13 +210,13 @@ static int w_send(void *ctx, const struct sockaddr_storage *local,
 	d->to = 1 - s->idx;
 	d->natt = natt;
 	d->src = s->addr;
-	((struct sockaddr_in *)&d->src)->sin_port = htons(natt ? 4500 : 500);
+	set_port(&d->src, natt ? 4500 : 500);
 	d->dst = *remote;
 	/* The NAT rewrites A's source, and back again the destination. */
 	if (W.nat_a && !s->idx)
 		set_addr(&d->src, "192.0.2.99", natt ? 4501 : 501);
 	if (W.nat_a && s->idx)
-		set_addr(&d->dst, "10.0.0.1", natt ? 4500 : 500);
+		set_addr(&d->dst, addr_a, natt ? 4500 : 500);
 	d->len = len;
 	memcpy(d->buf, buf, len);
 	W.log[W.n_log++] = d;
@@ -289,7 +307,7 @@ static void run_until(uint64_t t)
 	"  no shutdown\n"
 
 static const char *psk_a = "secretA", *psk_b = "secretB";
-static const char *b_peer = "10.0.0.1";	/* A as B sees it */
+static const char *b_peer;	/* A as B sees it; NULL: addr_a */
 
 static struct policy_config *make_cfg(int idx, const char *profile,
 				      const char *tunnel)
@@ -300,8 +318,9 @@ static struct policy_config *make_cfg(int idx, const char *profile,
 	char me = idx ? 'B' : 'A', peer = idx ? 'A' : 'B';
 
 	snprintf(text, sizeof(text), CONF_FMT, 'A', psk_a, 'B', psk_b, me,
-		 profile ? profile : "", idx ? "10.0.0.2" : "10.0.0.1",
-		 idx ? b_peer : "10.0.0.2", peer, tunnel ? tunnel : "");
+		 profile ? profile : "", idx ? addr_b : addr_a,
+		 idx ? (b_peer ? b_peer : addr_a) : addr_b, peer,
+		 tunnel ? tunnel : "");
 	memset(&d, 0, sizeof(d));
 	cfg = cfg_load_text("test.conf", text, strlen(text), &d);
 	if (!cfg)
@@ -344,7 +363,7 @@ static bool world_new(const char *prof_a, const char *prof_b,
 		struct ike_env env = { .send = w_send, .log = w_log };
 
 		s->idx = i;
-		set_addr(&s->addr, i ? "10.0.0.2" : "10.0.0.1", 500);
+		set_addr(&s->addr, i ? addr_b : addr_a, 500);
 		s->fb.be.ops = &fb_ops;
 		s->cfg = make_cfg(i, i ? prof_b : prof_a, i ? tun_b : tun_a);
 		if (!s->cfg)
@@ -460,6 +479,14 @@ static struct dgram *last_sent(int from, uint8_t exchange, bool response)
 
 /* ---- scenarios ---------------------------------------------------------- */
 
+static unsigned int cleared = 99;
+
+static void clear_done(void *arg, unsigned int n)
+{
+	(void)arg;
+	cleared = n;
+}
+
 static void test_basic(void)
 {
 	const struct kernel_sa *ks;
@@ -502,7 +529,7 @@ static void test_nat(void)
 
 	b_peer = "192.0.2.99";
 	ok(world_new(NULL, NULL, NULL, NULL), "NAT: configs load");
-	b_peer = "10.0.0.1";
+	b_peer = NULL;
 	W.nat_a = true;
 	ok(bring_up(), "NAT: up");
 	ok(view_ike(0).last.natt && view_ike(1).last.natt,
@@ -534,6 +561,62 @@ static void test_initial_contact(void)
 	deliver();
 	ok(view_ike(1).n == 1 && up() && one_pair(),
 	   "INITIAL_CONTACT: B dropped the old IKE SA and its Child SA");
+}
+
+/* Selectors: B narrows A's offer; disjoint ones make no Child SA. */
+static void test_selectors(void)
+{
+	const struct kernel_sa *a, *b;
+	uint8_t lo[4] = { 10, 2, 0, 0 }, hi[4] = { 10, 2, 0, 255 };
+	uint8_t alo[4] = { 10, 1, 0, 0 }, ahi[4] = { 10, 1, 255, 255 };
+
+	ok(world_new("  local-ts 10.1.0.0/16\n  remote-ts 10.2.0.0/16\n",
+		     "  local-ts 10.2.0.0/24 protocol tcp\n  remote-ts 10.0.0.0/8\n",
+		     NULL, NULL) && bring_up(), "selectors: up");
+	a = fb_find(&W.s[0].fb, IKEVTI_DIR_OUT, out_spi(0));
+	b = fb_find(&W.s[1].fb, IKEVTI_DIR_OUT, out_spi(1));
+	ok(a && a->n_ts_local == 1 && a->n_ts_remote == 1 &&
+	   a->ts_remote[0].family == AF_INET && a->ts_remote[0].proto == 6 &&
+	   !memcmp(a->ts_remote[0].start, lo, 4) &&
+	   !memcmp(a->ts_remote[0].end, hi, 4) &&
+	   !memcmp(a->ts_local[0].start, alo, 4) &&
+	   !memcmp(a->ts_local[0].end, ahi, 4) && a->ts_local[0].proto == 0,
+	   "B narrowed: A sends 10.1.0.0/16 (any) -> 10.2.0.0/24 (TCP)");
+	ok(b && b->n_ts_local == 1 && b->n_ts_remote == 1 &&
+	   !memcmp(b->ts_local[0].start, lo, 4) &&
+	   !memcmp(b->ts_remote[0].end, ahi, 4),
+	   "B's SAs carry the same selectors, mirrored");
+
+	ok(world_new("  local-ts 10.1.0.0/16\n  remote-ts 10.2.0.0/16\n",
+		     "  local-ts 10.9.0.0/24\n", NULL, NULL),
+	   "disjoint selectors: configs load");
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	deliver();
+	ok(up() && !W.s[0].fb.n && !W.s[1].fb.n && !view_ike(0).last.n_child,
+	   "TS_UNACCEPTABLE: IKE SA up, no Child SA");
+}
+
+/* The same over an IPv6 underlay, with IPv6 selectors. */
+static void test_ipv6(void)
+{
+	const struct kernel_sa *a;
+
+	addr_a = "2001:db8::1";
+	addr_b = "2001:db8::2";
+	ok(world_new("  local-ts 2001:db8:1::/48\n  remote-ts 2001:db8:2::/48\n",
+		     "  local-ts 2001:db8:2::/48\n  remote-ts 2001:db8:1::/48\n",
+		     NULL, NULL) && bring_up(), "IPv6: up");
+	a = fb_find(&W.s[0].fb, IKEVTI_DIR_OUT, out_spi(0));
+	ok(a && a->n_ts_local == 1 && a->ts_local[0].family == AF_INET6 &&
+	   a->ts_remote[0].family == AF_INET6, "IPv6: IPv6 selectors");
+	ok(!view_ike(0).last.natt && view_ike(1).last.remote.ss_family == AF_INET6,
+	   "IPv6: no NAT seen, peer address IPv6");
+	is_int(ike_engine_clear(W.s[1].e, addr_a, clear_done, NULL, W.now), 0,
+	       "IPv6: clear sa 2001:db8::1");
+	deliver();
+	ok(!view_ike(0).n && !view_ike(1).n, "IPv6: deleted");
+	addr_a = "10.0.0.1";
+	addr_b = "10.0.0.2";
 }
 
 struct suite {
@@ -852,20 +935,12 @@ static void test_ike_collision_reordered(void)
 	}
 }
 
-static unsigned int cleared = 99;
-
-static void clear_done(void *arg, unsigned int n)
-{
-	(void)arg;
-	cleared = n;
-}
-
 static void test_delete(void)
 {
 	struct kernel_event ev;
 
 	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(), "delete: up");
-	is_int(ike_engine_clear(W.s[0].e, "10.0.0.2", clear_done, NULL, W.now),
+	is_int(ike_engine_clear(W.s[0].e, addr_b, clear_done, NULL, W.now),
 	       0, "clear sa 10.0.0.2 on A");
 	deliver();
 	is_int(cleared, 1, "clear: done with one IKE SA deleted");
@@ -1215,6 +1290,8 @@ int main(void)
 	test_basic();
 	test_nat();
 	test_initial_contact();
+	test_selectors();
+	test_ipv6();
 	test_suites();
 	test_invalid_ke();
 	test_no_proposal();
