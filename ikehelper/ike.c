@@ -326,8 +326,22 @@ static void ike_input(struct ike_engine *e, const struct sockaddr_storage *local
 
 	if (!m)
 		return;
-	if (msg_hdr_parse(buf, len, &h) || h.major != 2) {
-		/* Not IKEv2 (IKEv1 is not served yet): nothing to answer. */
+	if (msg_hdr_parse(buf, len, &h)) {
+		e->stats.malformed++;
+		goto out;
+	}
+	if (h.major > 2) {
+		/* RFC 7296 2.5: drop it, and tell an initiator what we speak. */
+		e->stats.malformed++;
+		if (h.exchange == IKEV2_EXCH_IKE_SA_INIT &&
+		    !(h.flags & IKEV2_FLAG_RESPONSE))
+			v2_send_init_notify(e, local, remote, natt, &h,
+					    IKEV2_N_INVALID_MAJOR_VERSION,
+					    NULL, 0);
+		goto out;
+	}
+	if (h.major != 2) {
+		/* IKEv1 is not served yet: nothing to answer. */
 		e->stats.malformed++;
 		goto out;
 	}

@@ -1185,6 +1185,23 @@ static void test_bad_input(void)
 	   "unknown critical payload: no state kept");
 	still_up("critical payload");
 
+	/* A major version from the future: INVALID_MAJOR_VERSION. */
+	memcpy(buf, init->buf, init->len);
+	buf[17] = 0x30;
+	buf[1] ^= 0x5a;
+	inject(1, buf, init->len);
+	{
+		struct msg m;
+		struct pl_notify n;
+
+		ok(W.nq == 1 && !msg_validate(W.q[0]->buf, W.q[0]->len, &m) &&
+		   m.hdr.major == 2 && m.n == 1 && !pl_notify_parse(&m.pl[0], &n) &&
+		   n.type == IKEV2_N_INVALID_MAJOR_VERSION,
+		   "IKE version 3: INVALID_MAJOR_VERSION, from version 2");
+	}
+	W.nq = 0;
+	still_up("major version 3");
+
 	/* Inside the SK payload, after the ICV verified. */
 	forged_request(99, true, (const uint8_t *)"x", 1,
 		       IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
