@@ -287,7 +287,7 @@ int daemon_run(const struct daemon_opts *o)
 	char a[NET_ADDRSTRLEN];
 	uint64_t next, now;
 	unsigned int i;
-	int ret = 1;
+	int ret = 1, err;
 
 	if (!d)
 		return 1;
@@ -306,10 +306,11 @@ int daemon_run(const struct daemon_opts *o)
 		next = ike_engine_next_timer(d->e);
 		if (d->stopping && d->stop_deadline < next)
 			next = d->stop_deadline;
-		if (loop_run(d->l, next == IKE_NO_TIMER ? LOOP_NO_DEADLINE :
-							   next)) {
-			log_err("event loop: %s", strerror(errno));
-			break;
+		err = loop_run(d->l, next == IKE_NO_TIMER ? LOOP_NO_DEADLINE :
+							     next);
+		if (err) {
+			log_err("event loop: %s", strerror(-err));
+			goto out;
 		}
 		now = loop_now_ms();
 		if (ike_engine_next_timer(d->e) <= now)
