@@ -10,6 +10,7 @@
 #   +---------------- $NS_L ----------------+   +---------------- $NS_R ----------------+
 #   | lo 10.1.0.1/24                        |   | lo 10.2.0.1/24                        |
 #   | veth $IKE_ADDR_L 192.0.2.1/24  <------------> veth $IKE_ADDR_R 192.0.2.2/24       |
+#   |   $IKE_ADDR6_L 2001:db8::1/64         |   |   $IKE_ADDR6_R 2001:db8::2/64         |
 #   +---------------------------------------+   +---------------------------------------+
 #
 # libipsec's selectors must hold a local address of the namespace (on lo)
@@ -38,6 +39,8 @@ CHARON=/usr/lib/ipsec/charon
 
 IKE_ADDR_L=192.0.2.1
 IKE_ADDR_R=192.0.2.2
+IKE_ADDR6_L=2001:db8::1
+IKE_ADDR6_R=2001:db8::2
 IKE_NET_L=10.1.0.0/24
 IKE_NET_R=10.2.0.0/24
 
@@ -118,14 +121,14 @@ ike_topology() {
 		return 1
 	ip -n "$NS_L" addr add "$IKE_ADDR_L/24" dev veth0
 	ip -n "$NS_R" addr add "$IKE_ADDR_R/24" dev veth0
+	ip -n "$NS_L" addr add "$IKE_ADDR6_L/64" dev veth0 nodad
+	ip -n "$NS_R" addr add "$IKE_ADDR6_R/64" dev veth0 nodad
 	ip -n "$NS_L" addr add 10.1.0.1/24 dev lo
 	ip -n "$NS_R" addr add 10.2.0.1/24 dev lo
 	ip -n "$NS_L" link set lo up
 	ip -n "$NS_R" link set lo up
 	ip -n "$NS_L" link set veth0 up
 	ip -n "$NS_R" link set veth0 up
-	# DAD would hold IPv6 addresses back for a second; we add none, but
-	# keep the veth quick to come up anyway.
 	ip netns exec "$NS_L" ping -c1 -W2 "$IKE_ADDR_R" >/dev/null
 }
 

@@ -9,6 +9,7 @@
 #   x AES-CBC-256 + HMAC-SHA2-256 | AES-GCM-256
 #   x DH group 14 | 19 | 31 (IKE SA and Child SA PFS alike)
 #
+# and once each over an IPv6 underlay (AES-GCM, group 19)
 # brings the tunnel up, then checks that the keys ikehelper recorded are
 # exactly the mirror of the keys charon logged (same SPI, in <-> out),
 # then: charon rekeys the Child SA, charon rekeys the IKE SA, and one side
@@ -62,7 +63,7 @@ ikeh_conf() {
 		echo "!"
 		echo "interface ikevti0"
 		echo "  tunnel mode ipsec-ikev2"
-		echo "  ikev2 peer $IKE_ADDR_R authentication psk id keyid site2"
+		echo "  ikev2 peer ${PEER:-$IKE_ADDR_R} authentication psk id keyid site2"
 		echo "  no shutdown"
 	} > "$IKEH/ikehelper.conf"
 	chmod 0600 "$IKEH/ikehelper.conf"
@@ -134,12 +135,18 @@ charon_no_sa() {
 declare -A SW_GROUP=([14]=modp2048 [19]=ecp256 [31]=curve25519)
 declare -A IH_GROUP=([14]=2048-bit [19]=ecp256 [31]=curve25519)
 
-# cell ROLE ALG GROUP
+# cell ROLE ALG GROUP [6]: with 6, the IKE peers talk over IPv6.
 cell() {
 	local role=$1 alg=$2 g=$3 name ike esp spi start=none
 	local ih_enc ih_integ ih_cenc ih_cinteg ehex
+	local PEER=$IKE_ADDR_R self=$IKE_ADDR_L
 
 	name="$role $alg group $g"
+	if [ "${4:-}" = 6 ]; then
+		name="$name over IPv6"
+		PEER=$IKE_ADDR6_R
+		self=$IKE_ADDR6_L
+	fi
 	# IKE_ONLY=REGEX runs only the cells whose name matches.
 	[[ "$name" =~ ${IKE_ONLY:-.} ]] || return 0
 	case $alg in
@@ -157,7 +164,7 @@ cell() {
 		;;
 	esac
 	: > "$IKE_TMP/R/charon.log"
-	ike_swanctl_conf R local="$IKE_ADDR_R" remote="$IKE_ADDR_L" \
+	ike_swanctl_conf R local="$PEER" remote="$self" \
 		local_id=keyid:site2 remote_id=keyid:site1 psk="$PSK" \
 		ike_prop="$ike" esp_prop="$esp" \
 		local_ts="$IKE_NET_R" remote_ts="$IKE_NET_L"
@@ -193,7 +200,7 @@ cell() {
 	ike_ok $? "$name: ikevtictl show ike-sa lists the new IKE SA"
 
 	if [ "$role" = initiator ]; then
-		ikectl clear sa "$IKE_ADDR_R" >/dev/null
+		ikectl clear sa "$PEER" >/dev/null
 		ike_ok $? "$name: ikevtictl clear sa (DELETE from ikehelper)"
 	else
 		ike_swanctl R --terminate --ike t --timeout 5 >/dev/null
@@ -212,6 +219,7 @@ for role in initiator responder; do
 			cell "$role" "$alg" "$g"
 		done
 	done
+	cell "$role" gcm 19 6
 done
 
 # self_rekey ROLE: ikehelper rekeys on its own, the Child SA after 60 s
