@@ -33,6 +33,10 @@ struct ike_engine *ike_engine_new(const struct ike_env *env,
 
 	if (!e)
 		return NULL;
+	if (crypto_random(&e->hash_key, sizeof(e->hash_key))) {
+		free(e);
+		return NULL;
+	}
 	e->env = *env;
 	e->cfg = cfg;
 	e->now_ms = now_ms;

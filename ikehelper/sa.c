@@ -63,6 +63,39 @@ void sa_event(struct ike_engine *e, const char *tunnel, const char *fmt, ...)
 	sa_log(e, LOG_INFO, "%s: %s", tunnel, ev->what);
 }
 
+static unsigned int sa_hash(const struct ike_engine *e, const uint8_t spi_i[8])
+{
+	uint32_t h = (msg_get32(spi_i) ^ e->hash_key) * 0x9e3779b1u;
+
+	h ^= msg_get32(spi_i + 4);
+	h *= 0x85ebca6bu;
+	return (h >> 16) % IKE_HASH_SIZE;
+}
+
+static void sa_ike_unhash(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct ike_sa **pp;
+
+	if (!sa->hashed)
+		return;
+	for (pp = &e->hash[sa->hbucket]; *pp; pp = &(*pp)->hnext) {
+		if (*pp == sa) {
+			*pp = sa->hnext;
+			break;
+		}
+	}
+	sa->hashed = false;
+}
+
+void sa_ike_rehash(struct ike_engine *e, struct ike_sa *sa)
+{
+	sa_ike_unhash(e, sa);
+	sa->hbucket = sa_hash(e, sa->spi_i);
+	sa->hnext = e->hash[sa->hbucket];
+	e->hash[sa->hbucket] = sa;
+	sa->hashed = true;
+}
+
 struct ike_sa *sa_ike_new(struct ike_engine *e,
 			  const struct policy_effective *pol, bool initiator)
 {
@@ -91,6 +124,7 @@ struct ike_sa *sa_ike_new(struct ike_engine *e,
 	sa->remote_id = pol->peer_id;
 	sa->next = e->sas;
 	e->sas = sa;
+	sa_ike_rehash(e, sa);
 	return sa;
 }
 
@@ -181,6 +215,7 @@ void sa_ike_free(struct ike_engine *e, struct ike_sa *sa)
 
 	while (sa->children)
 		sa_child_free(e, sa, sa->children);
+	sa_ike_unhash(e, sa);
 	for (struct ike_sa **pp = &e->sas; *pp; pp = &(*pp)->next) {
 		if (*pp == sa) {
 			*pp = sa->next;
@@ -217,7 +252,7 @@ void sa_ike_free(struct ike_engine *e, struct ike_sa *sa)
 struct ike_sa *sa_ike_find(struct ike_engine *e, const uint8_t spi_i[8],
 			   const uint8_t spi_r[8])
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (struct ike_sa *sa = e->hash[sa_hash(e, spi_i)]; sa; sa = sa->hnext) {
 		if (sa->state != IKE_S_DEAD && !memcmp(sa->spi_i, spi_i, 8) &&
 		    !memcmp(sa->spi_r, spi_r, 8))
 			return sa;
@@ -229,7 +264,7 @@ struct ike_sa *sa_ike_find_half(struct ike_engine *e, const uint8_t spi_i[8],
 				const struct sockaddr_storage *remote,
 				bool initiator)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (struct ike_sa *sa = e->hash[sa_hash(e, spi_i)]; sa; sa = sa->hnext) {
 		if (sa->state == IKE_S_DEAD || sa->initiator != initiator ||
 		    memcmp(sa->spi_i, spi_i, 8))
 			continue;

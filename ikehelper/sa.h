@@ -95,6 +95,9 @@ struct ike_req {
 
 struct ike_sa {
 	struct ike_sa *next;
+	struct ike_sa *hnext;		/* in the engine's SPIi hash */
+	bool hashed;
+	unsigned int hbucket;		/* where: SPIi may change since */
 	char tunnel[POLICY_IFNAMSIZ];
 	struct policy_effective pol;	/* refreshed on reload */
 	bool initiator;			/* of this IKE SA (its SPIs) */
@@ -148,8 +151,12 @@ struct ike_evlog {
 	struct ike_event_info ev[IKE_EVENTS_PER_TUNNEL];
 };
 
+#define IKE_HASH_SIZE	1024		/* buckets of IKE SAs by SPIi */
+
 struct ike_engine {
 	struct ike_env env;
+	struct ike_sa *hash[IKE_HASH_SIZE];
+	uint32_t hash_key;		/* random: peers choose SPIi */
 	const struct policy_config *cfg;
 	struct ike_sa *sas;
 	struct ike_clear *clears;
@@ -176,6 +183,8 @@ struct ike_sa *sa_ike_find_half(struct ike_engine *e, const uint8_t spi_i[8],
 				const struct sockaddr_storage *remote,
 				bool initiator);
 void sa_ike_reset_req(struct ike_sa *sa);
+/* sa's SPIi is set or changed: file it under the new one. */
+void sa_ike_rehash(struct ike_engine *e, struct ike_sa *sa);
 
 /* Move every Child SA of from to to. */
 void sa_move_children(struct ike_sa *from, struct ike_sa *to);

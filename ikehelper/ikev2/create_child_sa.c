@@ -203,6 +203,7 @@ static struct ike_sa *v2_ike_successor(struct ike_engine *e, struct ike_sa *sa,
 		return NULL;
 	memcpy(n->tunnel, sa->tunnel, sizeof(n->tunnel));
 	memcpy(n->spi_i, spi_i, 8);
+	sa_ike_rehash(e, n);
 	if (spi_r)
 		memcpy(n->spi_r, spi_r, 8);
 	n->local = sa->local;

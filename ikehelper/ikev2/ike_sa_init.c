@@ -387,6 +387,7 @@ void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 	if (!sa)
 		return;
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
+	sa_ike_rehash(e, sa);
 	sa->local = *local;
 	sa->remote = *remote;
 	sa->natt = natt;

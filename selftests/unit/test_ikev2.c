@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "crypto.h"
@@ -25,7 +26,8 @@
 /* White box: the engine's SA database, to forge messages as A would. */
 #include "ikev2/ikev2.h"
 
-#define MAX_SA	16
+#define MAX_SA	160
+#define MAX_REC	1024
 #define MAX_LOG	4096
 
 /* ---- the recording backend --------------------------------------------- */
@@ -41,7 +43,7 @@ struct fake_be {
 	char tunnel[16];
 	struct kernel_sa sa[MAX_SA];	/* installed now */
 	unsigned int n;
-	struct rec log[256];
+	struct rec log[MAX_REC];
 	unsigned int n_log;
 	uint32_t last_out;		/* the newest outbound SA: in use */
 	unsigned int errors;
@@ -64,7 +66,7 @@ static int fb_add(struct backend *be, const char *tunnel,
 		return -ENOSPC;
 	}
 	f->sa[f->n++] = *sa;
-	if (f->n_log < 256)
+	if (f->n_log < MAX_REC)
 		f->log[f->n_log++] = (struct rec){ 'a', sa->dir, sa->spi };
 	if (sa->dir == IKEVTI_DIR_OUT)
 		f->last_out = sa->spi;
@@ -77,7 +79,7 @@ static int fb_del(struct backend *be, const char *tunnel, uint8_t dir,
 	struct fake_be *f = (struct fake_be *)be;
 
 	(void)tunnel;
-	if (f->n_log < 256)
+	if (f->n_log < MAX_REC)
 		f->log[f->n_log++] = (struct rec){ 'd', dir, spi };
 	for (unsigned int i = 0; i < f->n; i++) {
 		if (f->sa[i].dir == dir && f->sa[i].spi == spi) {
@@ -617,6 +619,80 @@ static void test_ipv6(void)
 	ok(!view_ike(0).n && !view_ike(1).n, "IPv6: deleted");
 	addr_a = "10.0.0.1";
 	addr_b = "10.0.0.2";
+}
+
+/*
+ * Many tunnels to one peer, told apart by their IDs: every IKE SA is
+ * found again by its SPIs among the others (the engine's SPI hash) and
+ * IKE_AUTH picks each one's tunnel by IDi.
+ */
+#define MANY 64
+
+static struct policy_config *many_cfg(int idx)
+{
+	size_t cap = 64 * 1024, n = 0;
+	char *text = malloc(cap);
+	struct policy_config *cfg;
+	struct cfg_diags d;
+
+	if (!text)
+		return NULL;
+	for (int i = 0; i < MANY; i++)
+		n += (size_t)snprintf(text + n, cap - n,
+			"ikev2 authentication psk id keyid a%d key char ka%d\n"
+			"ikev2 authentication psk id keyid b%d key char kb%d\n",
+			i, i, i, i);
+	n += (size_t)snprintf(text + n, cap - n,
+			      "ikev2 default-profile\n  sa-proposal dh ecp256\n");
+	for (int i = 0; i < MANY; i++)
+		n += (size_t)snprintf(text + n, cap - n,
+			"interface ikevti%d\n"
+			"  ikev2 source-address %s\n"
+			"  ikev2 peer %s authentication psk id keyid %c%d\n"
+			"  ikev2 local-authentication psk id keyid %c%d\n"
+			"  ikev2 local-ts 10.%d.%d.0/24\n"
+			"  ikev2 remote-ts 10.%d.%d.0/24\n",
+			i, idx ? addr_b : addr_a, idx ? addr_a : addr_b,
+			idx ? 'a' : 'b', i, idx ? 'b' : 'a', i,
+			100 + idx, i, 101 - idx, i);
+	memset(&d, 0, sizeof(d));
+	cfg = cfg_load_text("many.conf", text, n, &d);
+	if (!cfg)
+		cfg_diags_print(&d, stdout);
+	cfg_diags_free(&d);
+	free(text);
+	return cfg;
+}
+
+static void test_many(void)
+{
+	struct timespec t0, t1;
+	unsigned int good = 0;
+	char name[16];
+
+	ok(world_new(NULL, NULL, NULL, NULL), "many: worlds");
+	for (int i = 0; i < 2; i++) {
+		policy_config_free(W.s[i].cfg);
+		W.s[i].cfg = many_cfg(i);
+		if (!W.s[i].cfg)
+			return;
+		ike_engine_reload(W.s[i].e, W.s[i].cfg, W.now);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "ikevti%d", i);
+		good += !ike_engine_initiate(W.s[i % 2].e, name, W.now);
+	}
+	deliver();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	is_int(good, MANY, "many: %d tunnels initiated, from both ends", MANY);
+	ok(view_ike(0).established == MANY && view_ike(1).established == MANY,
+	   "many: %d IKE SAs up at each end", MANY);
+	ok(W.s[0].fb.n == 2 * MANY && W.s[1].fb.n == 2 * MANY && mirrored() &&
+	   !W.s[0].fb.errors && !W.s[1].fb.errors,
+	   "many: %d Child SAs at each end, mirrored", MANY);
+	printf("# %d IKE SAs (ECP-256) in %.1f ms in one process\n", MANY,
+	       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 }
 
 struct suite {
@@ -1309,6 +1385,7 @@ int main(void)
 	test_initial_contact();
 	test_selectors();
 	test_ipv6();
+	test_many();
 	test_suites();
 	test_invalid_ke();
 	test_no_proposal();
