@@ -16,12 +16,20 @@ attributes as its VALUE:  '[[3, "u32", 5], [5, "nest", [[1, "u8", 1]]]]'
 
 Prints "ok" and one "attr TYPE HEX" line per reply attribute and exits 0,
 or prints "error ENAME: extack message" and exits 1.
+
+    genl.py [--family NAME] --batch
+
+reads one request per line from standard input, "CMD ATTRIBUTES" as
+above, sends each in turn, and prints one line per request: "ok" or
+"error ENAME: extack message" (reply attributes are not shown).  It exits
+0 when every request was sent, whatever their answers.
 """
 
 import argparse
 import errno
 import json
 import os
+import shlex
 import socket
 import struct
 import sys
@@ -159,9 +167,13 @@ def main():
     ap.add_argument("--version", type=int, default=1)
     ap.add_argument("--reserved", type=int, default=0)
     ap.add_argument("--tail", default="", help="hex bytes after the attributes")
-    ap.add_argument("cmd", type=lambda s: int(s, 0))
+    ap.add_argument("--batch", action="store_true",
+                    help="requests from standard input, one per line")
+    ap.add_argument("cmd", type=lambda s: int(s, 0), nargs="?")
     ap.add_argument("attrs", nargs="*")
     a = ap.parse_args()
+    if a.cmd is None and not a.batch:
+        ap.error("CMD is required")
 
     g = Genl()
     try:
@@ -170,6 +182,22 @@ def main():
         print("error %s: %s" % (errno.errorcode.get(e.errno, e.errno),
                                 e.strerror))
         return 1
+    if a.batch:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            cmd, _, rest = line.strip().partition(" ")
+            rest = rest.strip()
+            specs = [rest] if rest.startswith("[") else shlex.split(rest)
+            err, ext, _ = g.request(fam, int(cmd, 0),
+                                    b"".join(encode(s) for s in specs),
+                                    version=a.version, reserved=a.reserved)
+            if err:
+                print("error %s: %s" % (errno.errorcode.get(-err, -err), ext))
+            else:
+                print("ok")
+            sys.stdout.flush()
+        return 0
     payload = b"".join(encode(s) for s in a.attrs) + bytes.fromhex(a.tail)
     err, ext, replies = g.request(fam, a.cmd, payload, version=a.version,
                                   reserved=a.reserved)
