@@ -77,7 +77,12 @@ static int ikevti_rcv(struct sk_buff *skb, unsigned short family)
 	int err;
 
 	rcu_read_lock();
-	if (!pskb_may_pull(skb, IKEVTI_ESP_HLEN)) {
+	/*
+	 * Only the SPI is needed to find the SA: a packet that names a live
+	 * SA but stops short of its sequence number is that SA's truncated
+	 * packet, not an unknown SPI.
+	 */
+	if (!pskb_may_pull(skb, sizeof(esph->spi))) {
 		err = ikevti_rx_unknown(skb, family,
 					IKEVTI_DEV_STATS_A_INVALID_SA);
 		goto out;

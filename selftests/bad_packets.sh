@@ -183,8 +183,12 @@ expect "an unknown SPI at the tunnel's addresses: device invalid sa" \
 	"dev.invalid_sa+1 dev.recv_errors+1" raw 0xdeadbeef 100
 expect "A's own outbound SPI coming in: device invalid sa" \
 	"dev.invalid_sa+1 dev.recv_errors+1" raw 0x1000 100
-expect "a live SPI in under 8 bytes (no sequence number): device invalid sa" \
-	"dev.invalid_sa+1 dev.recv_errors+1" raw 0x2000 6
+expect "a live SPI in 6 bytes (no sequence number): that SA's truncated" \
+	"0x2000.truncated+1 dev.recv_errors+1" raw 0x2000 6
+expect "a live SPI and nothing else: that SA's truncated" \
+	"0x2100.truncated+1 dev.recv_errors+1" raw 0x2100 4
+expect "3 bytes of a live SPI: device invalid sa" \
+	"dev.invalid_sa+1 dev.recv_errors+1" raw 0x2000 3
 expect "an empty ESP payload: device invalid sa" \
 	"dev.invalid_sa+1 dev.recv_errors+1" raw 0x2000 0
 
@@ -232,7 +236,7 @@ done
 check_eq "each receive error has its reason counted" \
 	"$(delta dev.recv_errors)" "$reasons"
 if [ "$lost" = 0 ]; then
-	check_eq "short packets and unknown SPIs: device invalid sa" \
+	check_eq "no whole SPI, or an unknown one: device invalid sa" \
 		"$((${bar[short]} + ${bar[unknown]}))" "$(delta dev.invalid_sa)"
 	for s in 0x2000 0x2100; do
 		n=$((s))

@@ -43,7 +43,7 @@ gets one line on standard output:
                                SECS at most.  Answer: sent=, lost= (dropped
                                on IF), secs=, senderr_ERRNO= (sends that
                                failed), and per class what ikevti must make
-                               of the packets sent: short= (under 8 bytes),
+                               of the packets sent: short= (no whole SPI),
                                unknown= (no keyed SPI), SPI.truncated= (too
                                short or misaligned for SPI's transform),
                                SPI.decrypt= (the rest: replay or integrity)
@@ -101,6 +101,7 @@ ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
 PACKET_OUTGOING = 4
 ESP_HLEN = 8
+SPI_LEN = 4
 
 # ESP geometry per transform: IV, ICV, and what payload + trailer align to
 # (the cipher block, at least 4 bytes, RFC 4303 section 2.4).
@@ -418,7 +419,7 @@ class Injector:
                 continue
             sent += 1
             # What ikevti must do with it (kmod/receive.c).
-            if n < ESP_HLEN:
+            if n < SPI_LEN:
                 res["short"] += 1
             elif spi not in geo:
                 res["unknown"] += 1
