@@ -33,7 +33,8 @@ struct ike_engine *ike_engine_new(const struct ike_env *env,
 
 	if (!e)
 		return NULL;
-	if (crypto_random(&e->hash_key, sizeof(e->hash_key))) {
+	if (crypto_random(&e->hash_key, sizeof(e->hash_key)) ||
+	    crypto_random(e->cookie_secret, sizeof(e->cookie_secret))) {
 		free(e);
 		return NULL;
 	}
@@ -41,6 +42,7 @@ struct ike_engine *ike_engine_new(const struct ike_env *env,
 	e->cfg = cfg;
 	e->now_ms = now_ms;
 	e->auto_ms = now_ms;
+	e->cookie_threshold = IKE_COOKIE_THRESHOLD;
 	return e;
 }
 
@@ -48,6 +50,7 @@ void ike_engine_free(struct ike_engine *e)
 {
 	if (!e)
 		return;
+	secbuf_wipe(e->cookie_secret, sizeof(e->cookie_secret));
 	/* The kernel keeps its SAs: the daemon may have closed it already. */
 	e->env.be = NULL;
 	while (e->sas)

@@ -209,12 +209,21 @@ int sa_child_complete(struct ike_engine *e, struct ike_sa *sa,
 	return err;
 }
 
+void sa_half_done(struct ike_engine *e, struct ike_sa *sa)
+{
+	if (sa->half_open) {
+		sa->half_open = false;
+		e->n_half--;
+	}
+}
+
 void sa_ike_free(struct ike_engine *e, struct ike_sa *sa)
 {
 	bool was_up = sa->was_up;
 
 	while (sa->children)
 		sa_child_free(e, sa, sa->children);
+	sa_half_done(e, sa);
 	sa_ike_unhash(e, sa);
 	for (struct ike_sa **pp = &e->sas; *pp; pp = &(*pp)->next) {
 		if (*pp == sa) {

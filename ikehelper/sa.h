@@ -125,6 +125,7 @@ struct ike_sa {
 	bool has_resp;
 	uint8_t req_hash[32];		/* SHA-256 of the request it answers */
 	bool was_up;			/* reached ESTABLISHED once */
+	bool half_open;			/* counted in ike_engine.n_half */
 	bool want_rekey, want_delete, want_dpd;
 	bool want_child;		/* no Child SA: make one */
 	bool peer_deleted;		/* DELETEd while our rekey is in flight */
@@ -152,11 +153,15 @@ struct ike_evlog {
 };
 
 #define IKE_HASH_SIZE	1024		/* buckets of IKE SAs by SPIi */
+#define IKE_COOKIE_THRESHOLD	500	/* half-open IKE SAs */
 
 struct ike_engine {
 	struct ike_env env;
 	struct ike_sa *hash[IKE_HASH_SIZE];
 	uint32_t hash_key;		/* random: peers choose SPIi */
+	/* RFC 7296 2.6: past this many half-open IKE SAs, ask for COOKIEs. */
+	unsigned int n_half, cookie_threshold;
+	uint8_t cookie_secret[32];
 	const struct policy_config *cfg;
 	struct ike_sa *sas;
 	struct ike_clear *clears;
@@ -183,6 +188,8 @@ struct ike_sa *sa_ike_find_half(struct ike_engine *e, const uint8_t spi_i[8],
 				const struct sockaddr_storage *remote,
 				bool initiator);
 void sa_ike_reset_req(struct ike_sa *sa);
+/* A responder's half-open IKE SA is done (up or gone). */
+void sa_half_done(struct ike_engine *e, struct ike_sa *sa);
 /* sa's SPIi is set or changed: file it under the new one. */
 void sa_ike_rehash(struct ike_engine *e, struct ike_sa *sa);
 

@@ -299,6 +299,7 @@ void v2_auth_request(struct ike_engine *e, struct ike_sa *sa,
 	pa.len = alen;
 	pl_add_auth(&out, &pa);
 	sa->state = IKE_S_ESTABLISHED;
+	sa_half_done(e, sa);
 	if (sa->initial_contact)
 		v2_initial_contact(e, sa);
 	v2_auth_child(e, sa, m, &out);

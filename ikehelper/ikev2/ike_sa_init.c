@@ -12,6 +12,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "ikev2.h"
@@ -314,6 +315,62 @@ static bool v2_policy_for(struct ike_engine *e,
 	return true;
 }
 
+/*
+ * RFC 7296 2.6: COOKIE = version | SHA-256(Ni | IPi | SPIi | secret); it
+ * costs us nothing to check, and the initiator must prove it can
+ * receive at its address before we spend a DH computation.
+ */
+#define V2_COOKIE_LEN	33
+
+static bool v2_cookie(const struct ike_engine *e, const struct msg *m,
+		      const struct sockaddr_storage *remote,
+		      uint8_t out[V2_COOKIE_LEN])
+{
+	const struct msg_payload *pno = msg_find(m, IKEV2_PL_NONCE, 0);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int n = 0;
+	bool good;
+
+	if (!ctx || !pno) {
+		EVP_MD_CTX_free(ctx);
+		return false;
+	}
+	out[0] = 0;	/* version of the secret: there is one */
+	good = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	       EVP_DigestUpdate(ctx, pno->body, pno->len) == 1 &&
+	       EVP_DigestUpdate(ctx, remote->ss_family == AF_INET ?
+				(const void *)&((const struct sockaddr_in *)remote)->sin_addr :
+				(const void *)&((const struct sockaddr_in6 *)remote)->sin6_addr,
+				remote->ss_family == AF_INET ? 4 : 16) == 1 &&
+	       EVP_DigestUpdate(ctx, m->hdr.spi_i, 8) == 1 &&
+	       EVP_DigestUpdate(ctx, e->cookie_secret,
+				sizeof(e->cookie_secret)) == 1 &&
+	       EVP_DigestFinal_ex(ctx, out + 1, &n) == 1 && n == 32;
+	EVP_MD_CTX_free(ctx);
+	return good;
+}
+
+/* Under load, a request without the right COOKIE gets one, nothing else. */
+static bool v2_cookie_needed(struct ike_engine *e,
+			     const struct sockaddr_storage *local,
+			     const struct sockaddr_storage *remote, bool natt,
+			     const struct msg *m)
+{
+	uint8_t want[V2_COOKIE_LEN];
+	struct pl_notify n;
+
+	if (e->n_half < e->cookie_threshold)
+		return false;
+	if (!v2_cookie(e, m, remote, want))
+		return true;
+	if (v2_find_notify(m, IKEV2_N_COOKIE, &n) && n.len == V2_COOKIE_LEN &&
+	    !CRYPTO_memcmp(n.data, want, V2_COOKIE_LEN))
+		return false;
+	v2_send_init_notify(e, local, remote, natt, &m->hdr, IKEV2_N_COOKIE,
+			    want, V2_COOKIE_LEN);
+	return true;
+}
+
 void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 		     const struct sockaddr_storage *remote, bool natt,
 		     const struct msg *m)
@@ -344,6 +401,8 @@ void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 		e->stats.dropped++;
 		return;
 	}
+	if (v2_cookie_needed(e, local, remote, natt, m))
+		return;
 	bad = v2_rules_check(IKEV2_EXCH_IKE_SA_INIT, false, m);
 	psa = msg_find(m, IKEV2_PL_SA, 0);
 	pke = msg_find(m, IKEV2_PL_KE, 0);
@@ -393,6 +452,8 @@ void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 	sa->natt = natt;
 	sa->sel = sel;
 	sa->state = IKE_S_INIT_DONE;
+	sa->half_open = true;
+	e->n_half++;
 	sa->msgid_in = 1;
 	sa->dh = crypto_dh_new(sel.dh);
 	sa->ni = secbuf_dup(ni.data, ni.len);

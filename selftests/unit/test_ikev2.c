@@ -757,6 +757,48 @@ static void test_suites(void)
 	}
 }
 
+/* B under load asks for a COOKIE (RFC 7296 2.6); A echoes it. */
+static void test_cookie(void)
+{
+	unsigned int inits = 0;
+
+	ok(world_new(NULL, NULL, NULL, NULL), "COOKIE: configs load");
+	W.s[1].e->cookie_threshold = 0;	/* white box: always under load */
+	ok(bring_up(), "COOKIE: up after one more round trip");
+	for (unsigned int i = 0; i < W.n_log; i++) {
+		struct msg_hdr h;
+
+		inits += W.log[i]->to == 1 &&
+			 !msg_hdr_parse(W.log[i]->buf, W.log[i]->len, &h) &&
+			 h.exchange == IKEV2_EXCH_IKE_SA_INIT;
+	}
+	is_int(inits, 2, "COOKIE: A sent IKE_SA_INIT twice");
+	is_int(W.s[1].e->n_half, 0, "COOKIE: no half-open IKE SA left at B");
+
+	/* A forged COOKIE gets a fresh one back, and no state. */
+	{
+		struct dgram *init = NULL;
+		uint8_t buf[MSG_MAX_LEN];
+
+		for (unsigned int i = W.n_log; i-- > 0 && !init;) {
+			struct msg_hdr h;
+
+			if (W.log[i]->to == 1 &&
+			    !msg_hdr_parse(W.log[i]->buf, W.log[i]->len, &h) &&
+			    h.exchange == IKEV2_EXCH_IKE_SA_INIT)
+				init = W.log[i];
+		}
+		if (!ok(init != NULL, "COOKIE: the second IKE_SA_INIT captured"))
+			return;
+		memcpy(buf, init->buf, init->len);
+		buf[0] ^= 1;		/* another SPIi: the COOKIE no longer fits */
+		inject(1, buf, init->len);
+		ok(W.nq == 1 && view_ike(1).n == 1,
+		   "COOKIE: a stale COOKIE is answered with a new one, no SA");
+		W.nq = 0;
+	}
+}
+
 /* A prefers MODP-2048 but B only takes Curve25519: one retry. */
 static void test_invalid_ke(void)
 {
@@ -1392,6 +1434,7 @@ int main(void)
 	test_many();
 	test_suites();
 	test_invalid_ke();
+	test_cookie();
 	test_no_proposal();
 	test_bad_psk();
 	test_child_rekey();
