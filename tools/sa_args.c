@@ -31,7 +31,7 @@ static const struct sa_alg sa_enc_algs[] = {
 	{ IKEVTI_ENC_3DES_CBC, "3des-cbc", "esp-3des", false, { 24 }, false },
 	{ IKEVTI_ENC_AES_CBC, "aes-cbc", "esp-aes", false, { 16, 24, 32 },
 	  false },
-	{ IKEVTI_ENC_AES_GCM_16, "aes-gcm", "esp-gcm", true, { 20, 36 },
+	{ IKEVTI_ENC_AES_GCM_16, "aes-gcm", "esp-gcm", true, { 20, 28, 36 },
 	  true },
 	{ IKEVTI_ENC_CHACHA20_POLY1305, "chacha20-poly1305",
 	  "esp-chacha20-poly1305", true, { 36 }, true },

@@ -127,7 +127,14 @@ static void test_add(void)
 	ok(sa->enc == IKEVTI_ENC_AES_GCM_16 && sa->enc_key_len == 20 &&
 	   sa->auth == IKEVTI_AUTH_NONE && !sa->auth_key_len,
 	   "aes-gcm, 16-byte key and salt, no auth");
+	good(SA_OP_ADD, "lo dir in spi 0x101 enc aes-gcm key " K16 "0011223344556677"
+	     "01020304");
+	ok(sa->enc == IKEVTI_ENC_AES_GCM_16 && sa->enc_key_len == 28,
+	   "aes-gcm, 24-byte key and salt (AES-192-GCM)");
 	good(SA_OP_ADD, "lo dir in spi 0x101 enc aes-gcm key " K36);
+	ok(sa->enc == IKEVTI_ENC_AES_GCM_16 && sa->enc_key_len == 36 &&
+	   !memcmp(sa->enc_key + 32, "\x01\x02\x03\x04", 4),
+	   "aes-gcm, 32-byte key and salt, the salt last");
 	good(SA_OP_ADD, "lo dir in spi 0x101 enc chacha20-poly1305 key " K36);
 	ok(sa->enc == IKEVTI_ENC_CHACHA20_POLY1305 && sa->enc_key_len == 36,
 	   "chacha20-poly1305 with salt");
@@ -204,9 +211,11 @@ static void test_keys(void)
 	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-cbc key " K32 K32 K32,
 	    "key for aes-cbc must be 16, 24 or 32 bytes, got 96");
 	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K16,
-	    "key for aes-gcm must be 20 or 36 bytes (key and 4-byte salt), got 16");
-	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K16 "001122334455667701020304",
-	    "key for aes-gcm must be 20 or 36 bytes (key and 4-byte salt), got 28");
+	    "key for aes-gcm must be 20, 28 or 36 bytes (key and 4-byte salt), got 16");
+	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K32,
+	    "key for aes-gcm must be 20, 28 or 36 bytes (key and 4-byte salt), got 32");
+	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K36 "05",
+	    "key for aes-gcm must be 20, 28 or 36 bytes (key and 4-byte salt), got 37");
 	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc chacha20-poly1305 key " K32,
 	    "key for chacha20-poly1305 must be 36 bytes (key and 4-byte salt), got 32");
 	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc 3des-cbc key " K16,
