@@ -627,8 +627,14 @@ static void ike_sa_timers(struct ike_engine *e, struct ike_sa *sa)
 			c->expire_ms = IKE_NO_TIMER;
 			c->want_delete = true;
 		}
-		if (now >= c->half_deadline_ms)
+		if (now >= c->half_deadline_ms) {
+			struct child_sa *old = sa_child_by_in(sa, c->rekeys_spi);
+
+			/* The rekey's initiator never deleted the old SA. */
 			sa_child_complete(e, sa, c);
+			if (old && old != c && old->state == CHILD_S_REKEYED)
+				old->want_delete = true;
+		}
 	}
 	v2_kick(e, sa);
 }
