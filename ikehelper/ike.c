@@ -591,6 +591,40 @@ uint64_t ike_engine_next_timer(const struct ike_engine *e)
 	return t;
 }
 
+/*
+ * RFC 7296 2.4: a liveness check is due only when nothing protected came
+ * in, ESP included.  The kernel knows when an inbound SA was last used
+ * (wall clock seconds); newer than our last IKE message, it counts.
+ */
+static bool ike_esp_seen(struct ike_engine *e, struct ike_sa *sa)
+{
+	struct backend *be = e->env.be;
+	uint64_t wall, newest = 0;
+	struct kernel_sa *ks;
+
+	if (!be || !be->ops->sa_get || !e->env.wallclock_ms)
+		return false;
+	ks = malloc(sizeof(*ks));
+	if (!ks)
+		return false;
+	for (struct child_sa *c = sa->children; c; c = c->next) {
+		if (c->in_installed &&
+		    !be->ops->sa_get(be, sa->tunnel, IKEVTI_DIR_IN, c->spi_in,
+				     ks) &&
+		    ks->has_cur && ks->cur.use_time > newest)
+			newest = ks->cur.use_time;
+	}
+	secbuf_wipe(ks, sizeof(*ks));
+	free(ks);
+	wall = e->env.wallclock_ms(e->env.ctx) / 1000;
+	if (!newest || newest > wall ||
+	    (wall - newest) * 1000 >= e->now_ms - sa->last_rx_ms)
+		return false;
+	/* Traffic came (wall - newest) s ago: count from then. */
+	sa->last_rx_ms = e->now_ms - (wall - newest) * 1000;
+	return true;
+}
+
 static void ike_sa_timers(struct ike_engine *e, struct ike_sa *sa)
 {
 	uint64_t now = e->now_ms;
@@ -615,7 +649,8 @@ static void ike_sa_timers(struct ike_engine *e, struct ike_sa *sa)
 	}
 	if (sa->state == IKE_S_ESTABLISHED && sa->pol.v.dpd_interval &&
 	    !sa->req.task &&
-	    now >= sa->last_rx_ms + 1000ull * sa->pol.v.dpd_interval)
+	    now >= sa->last_rx_ms + 1000ull * sa->pol.v.dpd_interval &&
+	    !ike_esp_seen(e, sa))
 		sa->want_dpd = true;
 	for (struct child_sa *c = sa->children; c; c = c->next) {
 		if (now >= c->rekey_ms) {
