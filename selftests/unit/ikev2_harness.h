@@ -322,7 +322,7 @@ static void run_until(uint64_t t)
 	"ikev2 default-profile\n" \
 	"  local-authentication psk id keyid site%c\n" \
 	"%s" \
-	"interface ikevti0\n" \
+	"interface %s\n" \
 	"  tunnel mode ipsec-ikev2\n" \
 	"  ikev2 source-address %s\n" \
 	"  ikev2 peer %s authentication psk id keyid site%c\n" \
@@ -330,6 +330,7 @@ static void run_until(uint64_t t)
 	"  no shutdown\n"
 
 static const char *psk_a = "secretA", *psk_b = "secretB";
+static const char *tun_name = "ikevti0";	/* the tunnel's device */
 static const char *b_peer;	/* A as B sees it; NULL: addr_a */
 
 static struct policy_config *make_cfg(int idx, const char *profile,
@@ -341,7 +342,7 @@ static struct policy_config *make_cfg(int idx, const char *profile,
 	char me = idx ? 'B' : 'A', peer = idx ? 'A' : 'B';
 
 	snprintf(text, sizeof(text), CONF_FMT, 'A', psk_a, 'B', psk_b, me,
-		 profile ? profile : "", idx ? addr_b : addr_a,
+		 profile ? profile : "", tun_name, idx ? addr_b : addr_a,
 		 idx ? (b_peer ? b_peer : addr_a) : addr_b, peer,
 		 tunnel ? tunnel : "");
 	memset(&d, 0, sizeof(d));

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -959,6 +960,39 @@ static void test_reload(void)
 	ok(n >= 4, "events logged: IKE SA and Child SA created and deleted");
 }
 
+/* Trigger mode: the kernel's ACQUIRE starts the IKE SA, or a Child SA. */
+static void test_acquire(void)
+{
+	struct kernel_event ev;
+
+	tun_name = "lo";	/* a device every host has, for its ifindex */
+	ok(world_new(NULL, NULL, NULL, NULL), "ACQUIRE: configs load");
+	tun_name = "ikevti0";
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = IKEVTI_CMD_EV_ACQUIRE;
+	ev.ifindex = if_nametoindex("lo");
+	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	deliver();
+	ok(up() && one_pair(), "ACQUIRE on lo brings up its tunnel");
+	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	ok(!W.nq && view_ike(0).n == 1, "another ACQUIRE while up: nothing");
+	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
+	ev.hard = true;
+	ev.dir = IKEVTI_DIR_OUT;
+	ev.spi = out_spi(0);
+	fb_del(&W.s[0].fb.be, "lo", ev.dir, ev.spi);
+	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	deliver();
+	ok(up() && !W.s[0].fb.n && !W.s[1].fb.n, "Child SA expired and deleted");
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = IKEVTI_CMD_EV_ACQUIRE;
+	ev.ifindex = if_nametoindex("lo");
+	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	deliver();
+	ok(up() && one_pair() && view_ike(0).n == 1,
+	   "ACQUIRE with the IKE SA up: a new Child SA on it");
+}
+
 static void test_auto(void)
 {
 	ok(world_new(NULL, NULL, "  ikev2 connect-type auto\n", NULL),
@@ -1018,6 +1052,7 @@ int main(void)
 	test_retransmit();
 	test_bad_input();
 	test_reload();
+	test_acquire();
 	test_auto();
 	world_free();
 	crypto_cleanup();
