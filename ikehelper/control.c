@@ -205,6 +205,45 @@ static void run_show(struct control_client *cl, char **w, int n)
 	client_flush(cl);
 }
 
+/* rekey ike-sa|child-sa TUNNEL */
+static void run_rekey(struct control_client *cl, char **w, int n)
+{
+	bool ike;
+	FILE *f;
+	int ret;
+
+	if (n != 3 || (strcmp(w[1], "ike-sa") && strcmp(w[1], "child-sa")) ||
+	    !valid_ifname(w[2])) {
+		client_error(cl, "usage: rekey ike-sa|child-sa TUNNEL");
+		return;
+	}
+	ike = !strcmp(w[1], "ike-sa");
+	ret = ike_engine_rekey(cl->c->e, w[2], ike, loop_now_ms());
+	if (ret == -ENOENT) {
+		client_error(cl, "rekey: %s: no %s to rekey", w[2],
+			     ike ? "IKE SA" : "Child SA");
+		return;
+	}
+	if (ret == -EAGAIN) {
+		client_error(cl, "rekey: %s: the IKE SA is busy (negotiating, rekeying or deleting); try again",
+			     w[2]);
+		return;
+	}
+	if (ret) {
+		client_error(cl, "rekey: %s: %s", w[2], strerror(-ret));
+		return;
+	}
+	log_notice("control: rekey %s %s", w[1], w[2]);
+	f = client_answer(cl);
+	if (!f) {
+		client_free(cl);
+		return;
+	}
+	fprintf(f, "ok\n%s: %s rekey started\n", w[2], ike ? "IKE SA" : "Child SA");
+	fclose(f);
+	client_flush(cl);
+}
+
 static void run_command(struct control_client *cl)
 {
 	char *w[4];
@@ -232,6 +271,8 @@ static void run_command(struct control_client *cl)
 			client_error(cl, "clear sa: %s", strerror(-ret));
 		}
 		/* Else clear_done() answers, maybe already has. */
+	} else if (!strcmp(w[0], "rekey")) {
+		run_rekey(cl, w, n);
 	} else if (!strcmp(w[0], "initiate")) {
 		if (n != 2 || !valid_ifname(w[1])) {
 			client_error(cl, "usage: initiate TUNNEL");
@@ -259,7 +300,7 @@ static void run_command(struct control_client *cl)
 			client_flush(cl);
 		}
 	} else {
-		client_error(cl, "unknown command '%s'; expected show, clear or initiate",
+		client_error(cl, "unknown command '%s'; expected show, clear, rekey or initiate",
 			     w[0]);
 	}
 }

@@ -495,6 +495,38 @@ int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 	return err;
 }
 
+int ike_engine_rekey(struct ike_engine *e, const char *tunnel, bool ike,
+		     uint64_t now_ms)
+{
+	struct ike_sa *sa;
+	struct child_sa *c;
+	bool any = false;
+
+	e->now_ms = now_ms;
+	sa = ike_sa_of(e, tunnel);
+	if (!sa)
+		return -ENOENT;
+	if (sa->state != IKE_S_ESTABLISHED)
+		return -EAGAIN;
+	if (ike) {
+		if (sa->want_rekey)
+			return -EAGAIN;
+		sa->want_rekey = true;
+	} else {
+		for (c = sa->children; c; c = c->next) {
+			if (c->state == CHILD_S_INSTALLED && !c->want_delete) {
+				c->want_rekey = true;
+				any = true;
+			}
+		}
+		if (!any)
+			return sa->children ? -EAGAIN : -ENOENT;
+	}
+	v2_kick(e, sa);
+	ike_reap(e);
+	return 0;
+}
+
 /*
  * Traffic wants the tunnel (ACQUIRE, connect-type auto): bring up its
  * IKE SA, or, when that is up without a Child SA, a Child SA.

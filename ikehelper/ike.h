@@ -81,6 +81,15 @@ int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 			uint64_t now_ms);
 
 /*
+ * ikevtictl rekey ike-sa|child-sa TUNNEL: rekey the tunnel's IKE SA, or
+ * its Child SAs, now, as if their rekey time had come.  0; -ENOENT when
+ * the tunnel has no IKE SA (or no Child SA to rekey); -EAGAIN while the
+ * IKE SA is not established yet or is busy rekeying or deleting.
+ */
+int ike_engine_rekey(struct ike_engine *e, const char *tunnel, bool ike,
+		     uint64_t now_ms);
+
+/*
  * ikevtictl clear sa [PEER]: send DELETE for the IKE SAs (all, or those
  * with that peer address); done(arg, n) runs once every one of them is
  * answered or timed out, with the number deleted (at once, from inside

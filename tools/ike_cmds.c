@@ -66,6 +66,26 @@ int ike_cmd_request(int argc, char **argv, bool json, char *req,
 		}
 		n = snprintf(req, len, "clear sa%s%s\n", argc == 3 ? " " : "",
 			     argc == 3 ? argv[2] : "");
+	} else if (!strcmp(cmd, "rekey")) {
+		if (argc != 3) {
+			snprintf(err, errlen,
+				 argc > 3 ? "unexpected argument '%s'" :
+					    "expected 'rekey ike-sa|child-sa TUNNEL'",
+				 argv[argc > 3 ? 3 : 0]);
+			return -EINVAL;
+		}
+		if (strcmp(argv[1], "ike-sa") && strcmp(argv[1], "child-sa")) {
+			snprintf(err, errlen,
+				 "unknown object '%s'; expected ike-sa or child-sa",
+				 argv[1]);
+			return -EINVAL;
+		}
+		if (!ike_valid_ifname(argv[2])) {
+			snprintf(err, errlen, "'%s' is not a device name",
+				 argv[2]);
+			return -EINVAL;
+		}
+		n = snprintf(req, len, "rekey %s %s\n", argv[1], argv[2]);
 	} else if (!strcmp(cmd, "initiate")) {
 		if (argc != 2) {
 			snprintf(err, errlen,

@@ -64,6 +64,8 @@ static const struct cmd cmds[] = {
 	  cmd_daemon },
 	{ "initiate", "ask ikehelper to bring a tunnel up: initiate TUNNEL",
 	  cmd_daemon },
+	{ "rekey", "ask ikehelper to rekey now: rekey ike-sa|child-sa TUNNEL",
+	  cmd_daemon },
 };
 
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
@@ -565,7 +567,7 @@ static int cmd_monitor(struct ctl *ctl, int argc, char **argv)
 	return status;
 }
 
-/* show, clear, initiate: the daemon does the work. */
+/* show, clear, rekey, initiate: the daemon does the work. */
 static int cmd_daemon(struct ctl *ctl, int argc, char **argv)
 {
 	char req[IKE_CMD_LINE_MAX], err[512];

@@ -142,6 +142,18 @@ int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 	return -ENOENT;
 }
 
+int ike_engine_rekey(struct ike_engine *e, const char *tunnel, bool ike,
+		     uint64_t now_ms)
+{
+	(void)e;
+	(void)now_ms;
+	if (!strcmp(tunnel, "ikevti0"))
+		return 0;
+	if (!strcmp(tunnel, "busy0") && !ike)
+		return -EAGAIN;
+	return -ENOENT;
+}
+
 #define IKE_SA_HEAD \
 	"ok\nInterface ikevti0\n" \
 	"  SPI (I)0xf633bdfd0188a348  (R)0xc35d1aa6e0ce1c67\n" \
@@ -293,6 +305,23 @@ int main(void)
 	is_str(r, "error: initiate: busy0: an IKE SA is up or being negotiated\n",
 	       "initiate a tunnel that is up");
 
+	r = ask("rekey child-sa ikevti0\n");
+	is_str(r, "ok\nikevti0: Child SA rekey started\n", "rekey child-sa");
+	r = ask("rekey ike-sa ikevti0\n");
+	is_str(r, "ok\nikevti0: IKE SA rekey started\n", "rekey ike-sa");
+	r = ask("rekey ike-sa nope0\n");
+	is_str(r, "error: rekey: nope0: no IKE SA to rekey\n",
+	       "rekey a tunnel without an IKE SA");
+	r = ask("rekey child-sa busy0\n");
+	is_str(r, "error: rekey: busy0: the IKE SA is busy (negotiating, rekeying or deleting); try again\n",
+	       "rekey while busy");
+	r = ask("rekey sa ikevti0\n");
+	is_str(r, "error: usage: rekey ike-sa|child-sa TUNNEL\n",
+	       "rekey of an unknown object");
+	r = ask("rekey ike-sa\n");
+	is_str(r, "error: usage: rekey ike-sa|child-sa TUNNEL\n",
+	       "rekey without a tunnel");
+
 	/* clear sa answers only after the engine's callback. */
 	fd = client_send("clear sa 10.2.0.1\n", 18);
 	r = client_read(fd, 5);
@@ -324,7 +353,7 @@ int main(void)
 	is_str(r, "error: usage: show ike-sa|child-sa|stats [json]\n",
 	       "bad show option");
 	r = ask("reboot\n");
-	is_str(r, "error: unknown command 'reboot'; expected show, clear or initiate\n",
+	is_str(r, "error: unknown command 'reboot'; expected show, clear, rekey or initiate\n",
 	       "unknown command");
 	r = ask("\n");
 	is_str(r, "error: empty or overlong request\n", "empty line");

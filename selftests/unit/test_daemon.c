@@ -113,6 +113,16 @@ int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 	return -ENOENT;
 }
 
+int ike_engine_rekey(struct ike_engine *e, const char *tunnel, bool ike,
+		     uint64_t now_ms)
+{
+	(void)e;
+	(void)tunnel;
+	(void)ike;
+	(void)now_ms;
+	return -ENOENT;
+}
+
 int ike_engine_clear(struct ike_engine *e, const char *peer,
 		     void (*done)(void *arg, unsigned int n), void *arg,
 		     uint64_t now_ms)

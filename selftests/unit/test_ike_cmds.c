@@ -107,6 +107,13 @@ int main(void)
 	is_int(build("initiate averyveryverylongname0", false), -EINVAL,
 	       "initiate a name longer than IFNAMSIZ");
 	is_int(build("initiate a b", false), -EINVAL, "initiate two");
+	is_int(build("rekey child-sa ikevti0", false), 0, "rekey child-sa");
+	is_str(req, "rekey child-sa ikevti0\n", "  request");
+	is_int(build("rekey ike-sa ikevti0", false), 0, "rekey ike-sa");
+	is_str(req, "rekey ike-sa ikevti0\n", "  request");
+	is_int(build("rekey sa ikevti0", false), -EINVAL, "rekey sa");
+	is_int(build("rekey ike-sa", false), -EINVAL, "rekey without a tunnel");
+	is_int(build("rekey ike-sa a b", false), -EINVAL, "rekey two tunnels");
 	is_str(err, "unexpected argument 'b'", "  message");
 
 	snprintf(path, sizeof(path), "build/ike-cmds-%d.sock", (int)getpid());

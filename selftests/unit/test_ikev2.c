@@ -442,6 +442,37 @@ static void test_child_rekey(void)
 	is_int(stats(1).child_sa_deleted, 2, "B deleted two Child SAs");
 }
 
+/* ikevtictl rekey child-sa|ike-sa: at once, from either side. */
+static void test_rekey_command(void)
+{
+	uint32_t a_out = 0, b_out;
+	uint64_t spi_i;
+	struct ike_view v0;
+
+	ok(world_new("", "", NULL, NULL), "rekey command: two engines");
+	is_int(ike_engine_rekey(W.s[0].e, "ikevti0", false, W.now), -ENOENT,
+	       "rekey command: no IKE SA yet");
+	ok(bring_up(), "rekey command: up");
+	a_out = out_spi(0);
+	b_out = out_spi(1);
+	is_int(ike_engine_rekey(W.s[1].e, "ikevti0", false, W.now), 0,
+	       "rekey child-sa on B");
+	is_int(ike_engine_rekey(W.s[1].e, "ikevti0", false, W.now), -EAGAIN,
+	       "a second one while the first is in flight: busy");
+	deliver();
+	ok(out_spi(0) != a_out && out_spi(1) != b_out && one_pair(),
+	   "B's Child SA rekey: a new pair, the old one gone");
+	spi_i = view_ike(0).last.spi_i;
+	is_int(ike_engine_rekey(W.s[0].e, "ikevti0", true, W.now), 0,
+	       "rekey ike-sa on A");
+	deliver();
+	v0 = view_ike(0);
+	ok(v0.n == 1 && v0.last.spi_i != spi_i && v0.last.n_child == 1 &&
+	   one_pair(), "A's IKE SA rekey: one new IKE SA, the Child SA kept");
+	is_int(ike_engine_rekey(W.s[0].e, "ikevti9", true, W.now), -ENOENT,
+	       "rekey an unknown tunnel");
+}
+
 static void test_pfs_group(void)
 {
 	struct kernel_event ev;
@@ -1043,6 +1074,7 @@ int main(void)
 	test_no_proposal();
 	test_bad_psk();
 	test_child_rekey();
+	test_rekey_command();
 	test_pfs_group();
 	test_ike_rekey();
 	test_collision();
