@@ -22,8 +22,8 @@ KVERS ?= 6.1 6.12
 
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/*/*.h uapi/linux/*.h)
 
-.PHONY: all module user ikehelper tools deps check unit demo bench \
-	install install-module install-user clean help lint print-kdir
+.PHONY: all module user ikehelper tools ikeload deps check unit demo bench \
+	bench-ike install install-module install-user clean help lint print-kdir
 
 all: module user
 
@@ -40,10 +40,14 @@ $(KBUILD_OUT)/ikevti.ko: $(KMOD_SRC)
 	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/kmod $(CURDIR)/uapi $(KBUILD_OUT)/
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_OUT) W=1 IKEVTI_WERROR=1 IKEVTI_SELFTEST=1 modules
 
-user: ikehelper tools
+user: ikehelper tools ikeload
 
 ikehelper:
 	$(MAKE) -C ikehelper
+
+# The IKEv2 load generator of bench-ike (selftests/ike/bench.sh).
+ikeload:
+	$(MAKE) -C selftests/ike
 
 tools:
 	$(MAKE) -C tools
@@ -61,10 +65,19 @@ check:
 	@$(MAKE) --no-print-directory all
 	@selftests/check $(KVERS)
 
+# The IKE handshake bench runs on the host (namespaces), then the
+# datapath bench in a VM.
 bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@selftests/vm/run --timeout 1800 -- $(CURDIR)/selftests/bench.sh
+	@ike=0; selftests/ike/bench.sh || ike=$$?; \
+	selftests/vm/run --timeout 1800 -- $(CURDIR)/selftests/bench.sh && \
+	exit $$ike
+
+bench-ike:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory user
+	@selftests/ike/bench.sh
 
 demo:
 	@$(MAKE) --no-print-directory deps
@@ -87,6 +100,7 @@ clean:
 	$(MAKE) -C ikehelper clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C selftests/unit clean
+	$(MAKE) -C selftests/ike clean
 
 lint: module
 	@tools/lint $(KDIR)
@@ -99,7 +113,8 @@ help:
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make check      host unit tests, then the selftests in a VM per kernel ($(KVERS))"
 	@echo "make demo       boot a VM and show an ikevti device"
-	@echo "make bench      ikevti against XFRM and WireGuard, in a VM"
+	@echo "make bench      make bench-ike, then ikevti against XFRM and WireGuard in a VM"
+	@echo "make bench-ike  IKEv2 handshakes/s and bytes per IKE SA, ikehelper vs charon (host)"
 	@echo "make lint       checkpatch --strict and sparse on the module"
 	@echo "make install    install the module and the tools (DESTDIR, PREFIX)"
 	@echo "KDIR now: $(KDIR)"

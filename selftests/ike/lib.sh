@@ -135,19 +135,26 @@ ike_topology() {
 # ike_charon_start NAME NS: charon in NS, with its own /run, its config
 # in $IKE_TMP/NAME (strongswan.conf, swanctl/), vici socket
 # $IKE_TMP/NAME/charon.vici, log $IKE_TMP/NAME/charon.log.
+# IKE_CHARON_LOG sets the IKE and CHD log levels (4: keys, what the key
+# comparisons read); IKE_CHARON_EXTRA holds more charon { } settings,
+# one per line.  IKE_CHARON_KERNEL=netlink (in a VM, whose kernel has
+# ESP) leaves kernel-libipsec out: charon's SAs go into the kernel's XFRM.
 ike_charon_start() {
-	local name=$1 ns=$2 dir=$IKE_TMP/$1 i
+	local name=$1 ns=$2 dir=$IKE_TMP/$1 i kernel=kernel-libipsec
+	local log=${IKE_CHARON_LOG:-4}
 
+	if [ "${IKE_CHARON_KERNEL:-libipsec}" = netlink ]; then kernel=; fi
 	mkdir -p "$dir/run" "$dir/swanctl/conf.d" \
 		"$dir"/swanctl/{x509,x509ca,x509ocsp,x509aa,x509ac,x509crl} \
 		"$dir"/swanctl/{pubkey,private,rsa,ecdsa,bliss,pkcs8,pkcs12}
 	cat > "$dir/strongswan.conf" <<-CONF
 	charon {
-	  load = random nonce openssl pem pkcs1 x509 pubkey curve25519 gmp sha1 sha2 hmac aes gcm kdf kernel-libipsec kernel-netlink socket-default vici
+	  load = random nonce openssl pem pkcs1 x509 pubkey curve25519 gmp sha1 sha2 hmac aes gcm kdf $kernel kernel-netlink socket-default vici
 	  install_routes = no
 	  install_virtual_ip = no
 	  retransmit_tries = 3
 	  retransmit_timeout = 1
+	  ${IKE_CHARON_EXTRA:-}
 	  plugins {
 	    vici {
 	      socket = unix://$dir/charon.vici
@@ -160,8 +167,8 @@ ike_charon_start() {
 	    main {
 	      path = $dir/charon.log
 	      default = 1
-	      ike = 4
-	      chd = 4
+	      ike = $log
+	      chd = $log
 	      cfg = 2
 	      knl = 1
 	      flush_line = yes
@@ -209,18 +216,20 @@ ike_swanctl() {
 #   start                        none | start | trap (start_action)
 #   rekey_time life_time         child rekey/lifetime, e.g. 0 (none)
 #   ike_rekey                    IKE SA rekey_time, e.g. 0
+#   if_id                        the Child SA's XFRM interface ID (route-
+#                                based, with an xfrm interface), or none
 ike_swanctl_conf() {
 	local name=$1 kv
 	local local=$IKE_ADDR_L remote=$IKE_ADDR_R local_id= remote_id= psk=
 	local ike_prop=aes256-sha256-modp2048 esp_prop=aes256-sha256
 	local local_ts=$IKE_NET_L remote_ts=$IKE_NET_R start=none
-	local rekey_time=0 life_time=0 ike_rekey=0
+	local rekey_time=0 life_time=0 ike_rekey=0 if_id= if_id_lines=
 
 	shift
 	for kv in "$@"; do
 		case ${kv%%=*} in
 		local|remote|local_id|remote_id|psk|ike_prop|esp_prop|local_ts|\
-		remote_ts|start|rekey_time|life_time|ike_rekey)
+		remote_ts|start|rekey_time|life_time|ike_rekey|if_id)
 			printf -v "${kv%%=*}" '%s' "${kv#*=}" ;;
 		*) echo "ike_swanctl_conf: unknown key '${kv%%=*}'" >&2
 		   return 2 ;;
@@ -228,6 +237,9 @@ ike_swanctl_conf() {
 	done
 	[ -n "$local_id" ] || local_id=$local
 	[ -n "$remote_id" ] || remote_id=$remote
+	[ -z "$if_id" ] ||
+		printf -v if_id_lines '\n        if_id_in = %s\n        if_id_out = %s' \
+			"$if_id" "$if_id"
 	# One setting per line: swanctl.conf refuses two on one line.
 	cat > "$IKE_TMP/$name/swanctl/swanctl.conf" <<-CONF
 	connections {
@@ -255,7 +267,7 @@ ike_swanctl_conf() {
 	        remote_ts = $remote_ts
 	        rekey_time = $rekey_time
 	        life_time = $life_time
-	        start_action = $start
+	        start_action = $start$if_id_lines
 	      }
 	    }
 	  }

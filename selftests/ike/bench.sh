@@ -1,0 +1,255 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IKEv2 PSK handshakes per second: ikehelper as responder, then charon as
+# responder under the same load, for DH groups 19 and 31 (make bench-ike).
+# Host-native, in lib.sh's two namespaces; the load comes from ikeload
+# (build/ikeload, this directory's Makefile) in $NS_L:
+#
+#   +-- $NS_L: ikeload (CPU 0) -------+     +-- $NS_R: responder (CPU 1) ---+
+#   | lo 10.1.0.1      veth 192.0.2.1 |<--->| veth 192.0.2.2      lo 10.2.0.1 |
+#   +---------------------------------+     +--------------------------------+
+#
+# The responder: ikehelper with the recording backend (on tmpfs: $IKE_TMP
+# is made there), then charon with kernel-libipsec, as in lib.sh.  Each
+# handshake is IKE_SA_INIT + IKE_AUTH with one Child SA (AES-CBC-128,
+# HMAC-SHA2-256), then an INFORMATIONAL DELETE, with BENCH_INFLIGHT in
+# flight, for BENCH_SECONDS after BENCH_WARMUP seconds.  Per run:
+#
+#   wall   handshakes completed per second of the window;
+#   cpu    handshakes per second of the responder's CPU time (utime +
+#          stime of all its threads, /proc/PID/stat, over the same
+#          window).  This one stays fair when the generator, not the
+#          responder, is what limits the wall rate, so the ratio and the
+#          share of the DH-only rate use it.
+#
+# DH-only: ikeload --dh-only on the responder's core, a fresh key pair and
+# one derivation per handshake on OpenSSL EVP: no responder can beat it.
+# Memory: BENCH_SAS (two counts) IKE SAs, each with its Child SA, are set
+# up and kept; bytes per IKE SA = VmRSS growth between the two counts
+# divided by their difference (so start-up and the first allocations of
+# OpenSSL and libc do not count).  charon is measured the same way.
+#
+# charon runs with its defaults except: logging at level 0 for IKE/CHD
+# (ikehelper logs one line per SA, as charon's default level 1 does), the
+# half-open limits (block_threshold, cookie_threshold[_ip]) at ikehelper's
+# own COOKIE threshold of 500 so neither demands COOKIEs at this load, and an
+# IKE SA hash table of 1024 rows, as ikehelper's.
+#
+#   BENCH_GROUPS="19 31" BENCH_SECONDS=10 BENCH_WARMUP=2 BENCH_INFLIGHT=64
+#   BENCH_SAS="2000 4000" BENCH_ENC=cbc|gcm BENCH_CHARON=0 (ikehelper only)
+
+. "$(dirname "$0")/lib.sh"
+
+IKELOAD=${IKELOAD:-$IKE_TESTS_DIR/build/ikeload}
+BENCH_GROUPS=${BENCH_GROUPS:-19 31}
+BENCH_SECONDS=${BENCH_SECONDS:-10}
+BENCH_WARMUP=${BENCH_WARMUP:-2}
+BENCH_INFLIGHT=${BENCH_INFLIGHT:-64}
+BENCH_SAS=${BENCH_SAS:-2000 4000}
+BENCH_ENC=${BENCH_ENC:-cbc}
+BENCH_CHARON=${BENCH_CHARON:-1}
+PSK=bench-secret-1
+
+# Our temporary files on tmpfs: the recording backend writes a line per SA.
+[ -d /dev/shm ] && export TMPDIR=/dev/shm
+ike_require
+[ -x "$IKEHELPER" ] || ike_skip "ikehelper not built: make all"
+[ -x "$IKELOAD" ] || ike_skip "ikeload not built: make -C selftests/ike"
+command -v taskset >/dev/null || ike_skip "no taskset (util-linux)"
+[ "$(nproc)" -ge 2 ] || ike_skip "needs two CPUs (responder, generator)"
+ike_topology || { echo "# topology failed"; exit $ksft_fail; }
+
+RESP_PID=
+IKEH=$IKE_TMP/ikeh
+mkdir -p "$IKEH"
+declare -A SW_GROUP=([19]=ecp256 [31]=curve25519)
+declare -A IH_GROUP=([19]=ecp256 [31]=curve25519)
+
+ikeh_conf() {	# ikeh_conf GROUP
+	local enc=aes-cbc-128 integ="  child-proposal integrity sha2-256"
+
+	[ "$BENCH_ENC" = gcm ] && enc=aes-gcm-128 && integ=
+	cat > "$IKEH/ikehelper.conf" <<-CONF
+	ikev2 authentication psk id keyid load key char $PSK
+	ikev2 authentication psk id keyid bench key char $PSK
+	ikev2 default-profile
+	  sa-proposal enc $enc
+	  $([ "$BENCH_ENC" = gcm ] || echo "sa-proposal integrity sha2-256")
+	  sa-proposal prf sha2-256
+	  sa-proposal dh ${IH_GROUP[$1]}
+	  child-proposal enc $enc
+	$integ
+	  no child-pfs
+	  local-authentication psk id keyid bench
+	  local-ts $IKE_NET_R
+	  remote-ts $IKE_NET_L
+	!
+	interface ikevti0
+	  tunnel mode ipsec-ikev2
+	  ikev2 peer any authentication psk id keyid load
+	  no shutdown
+	CONF
+	chmod 0600 "$IKEH/ikehelper.conf"
+}
+
+ikeh_start() {	# ikeh_start GROUP: ikehelper in $NS_R on CPU 1
+	ikeh_conf "$1"
+	rm -f "$IKEH/record" "$IKEH/ctl.sock"
+	install -m 0600 /dev/null "$IKEH/record"
+	ip netns exec "$NS_R" taskset -c 1 "$IKEHELPER" -f "$IKEH/ikehelper.conf" \
+		--backend "record:$IKEH/record" --control "$IKEH/ctl.sock" \
+		2>>"$IKEH/ikehelper.log" &
+	RESP_PID=$!
+	__ike_pids+=("$RESP_PID")
+	ike_wait 5 test -S "$IKEH/ctl.sock"
+}
+
+charon_start() {	# charon_start GROUP: charon in $NS_R on CPU 1
+	local ike=aes128-sha256-${SW_GROUP[$1]} esp=aes128-sha256 v
+
+	[ "$BENCH_ENC" = gcm ] && ike=aes128gcm16-prfsha256-${SW_GROUP[$1]} &&
+		esp=aes128gcm16
+	IKE_CHARON_LOG=0 IKE_CHARON_EXTRA="block_threshold = 500
+	  cookie_threshold = 500
+	  cookie_threshold_ip = 500
+	  ikesa_table_size = 1024" ike_charon_start R "$NS_R" || return 1
+	v=IKE_PID_R
+	RESP_PID=${!v}
+	# Every thread, and those it starts later, on CPU 1.
+	taskset -a -p -c 1 "$RESP_PID" >/dev/null || return 1
+	ike_swanctl_conf R local="$IKE_ADDR_R" remote="$IKE_ADDR_L" \
+		local_id=keyid:bench remote_id=keyid:load psk="$PSK" \
+		ike_prop="$ike" esp_prop="$esp" \
+		local_ts="$IKE_NET_R" remote_ts="$IKE_NET_L"
+	ike_swanctl_load R
+}
+
+resp_stop() {
+	[ -n "$RESP_PID" ] || return 0
+	kill -TERM "$RESP_PID" 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 "$RESP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$RESP_PID" 2>/dev/null
+	wait "$RESP_PID" 2>/dev/null
+	RESP_PID=
+}
+
+load() {	# load GROUP ARGS...: ikeload in $NS_L on CPU 0
+	local g=$1
+
+	shift
+	ip netns exec "$NS_L" taskset -c 0 "$IKELOAD" -t "$IKE_ADDR_R" \
+		-b "$IKE_ADDR_L" -g "$g" -e "$BENCH_ENC" -P "$PSK" \
+		-i load -r bench -W "$RESP_PID" "$@"
+}
+
+kv() {	# kv KEY LINE: the value of KEY=... in LINE
+	sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p" <<< " $2"
+}
+
+rss_kb() {
+	sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"
+}
+
+# rate WHO GROUP: one rate run against the running responder; sets
+# R_WALL, R_CPU, R_LINE.
+rate() {
+	local out resp
+
+	out=$(load "$2" -k "$BENCH_INFLIGHT" -w "$BENCH_WARMUP" \
+		-T "$BENCH_SECONDS" --delete)
+	R_LINE=$(grep '^ikeload ' <<< "$out")
+	resp=$(grep '^responder ' <<< "$out")
+	R_WALL=$(kv rate "$R_LINE")
+	R_CPU=$(kv per_cpu_s "$resp")
+	echo "# $1 group $2: $R_LINE"
+	echo "# $1 group $2: $resp"
+	local done failed
+	done=$(kv completed "$R_LINE")
+	failed=$(kv failed "$R_LINE")
+	[ "${done:-0}" -gt 0 ] && [ "$((failed * 100))" -le "$done" ]
+	ike_ok $? "$1 group $2: handshakes complete, under 1% fail ($done done, $failed failed)"
+}
+
+# mem WHO GROUP: bytes per kept IKE SA; sets M_BYTES.
+mem() {
+	local n prev_n=0 rss prev_rss out line a b
+
+	prev_rss=$(rss_kb "$RESP_PID")
+	a=0
+	for n in $BENCH_SAS; do
+		out=$(load "$2" -k "$BENCH_INFLIGHT" -n $((n - prev_n)) -T 60)
+		line=$(grep '^ikeload ' <<< "$out")
+		sleep 0.5
+		rss=$(rss_kb "$RESP_PID")
+		echo "# $1 group $2: $n IKE SAs kept: VmRSS ${rss} kB (+$((rss - prev_rss)) kB), $(kv completed "$line") set up, $(kv failed "$line") failed"
+		a=$((a + $(kv completed "$line")))
+		b=$rss
+		[ "$prev_n" = 0 ] && first_rss=$rss && first_n=$a
+		prev_n=$n
+		prev_rss=$rss
+	done
+	if [ "$a" -gt "$first_n" ]; then
+		M_BYTES=$(( (b - first_rss) * 1024 / (a - first_n) ))
+	else
+		M_BYTES=$(( b * 1024 / (a > 0 ? a : 1) ))
+	fi
+	echo "# $1 group $2: $M_BYTES bytes of VmRSS per IKE SA (from $first_n to $a)"
+}
+
+declare -A IH_WALL IH_CPU IH_MEM CH_WALL CH_CPU CH_MEM DH
+
+for g in $BENCH_GROUPS; do
+	DH[$g]=$(kv rate "$(taskset -c 1 "$IKELOAD" --dh-only -g "$g" -T 2)")
+	echo "# DH only, group $g, CPU 1: ${DH[$g]} key pairs + derivations/s"
+
+	ikeh_start "$g"
+	ike_ok $? "ikehelper group $g: starts"
+	rate ikehelper "$g"
+	IH_WALL[$g]=$R_WALL IH_CPU[$g]=$R_CPU
+	resp_stop
+	ikeh_start "$g"
+	mem ikehelper "$g"
+	IH_MEM[$g]=$M_BYTES
+	resp_stop
+
+	[ "$BENCH_CHARON" = 1 ] || continue
+	charon_start "$g"
+	ike_ok $? "charon group $g: starts"
+	rate charon "$g"
+	CH_WALL[$g]=$R_WALL CH_CPU[$g]=$R_CPU
+	resp_stop
+	charon_start "$g"
+	mem charon "$g"
+	CH_MEM[$g]=$M_BYTES
+	resp_stop
+done
+
+# The table, and the targets: 2x charon, 50% of DH-only, < 8 KiB per SA.
+echo "#"
+echo "# IKEv2 PSK handshakes/s, $BENCH_ENC, $BENCH_INFLIGHT in flight, ${BENCH_SECONDS}s; responder on one core"
+echo "# hs/s: per second of wall time / per second of the responder's CPU time"
+printf '# %-5s %-17s %-17s %-6s %-8s %-9s %-15s\n' group "ikehelper hs/s" \
+	"charon hs/s" ratio "DH-only" "% of DH" "bytes/IKE SA"
+for g in $BENCH_GROUPS; do
+	ratio=- pct=-
+	[ -n "${CH_CPU[$g]:-}" ] &&
+		ratio=$(awk -v a="${IH_CPU[$g]}" -v b="${CH_CPU[$g]}" \
+			'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+	pct=$(awk -v a="${IH_CPU[$g]}" -v b="${DH[$g]}" \
+		'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }')
+	printf '# %-5s %-17s %-17s %-6s %-8s %-9s %-15s\n' "$g" \
+		"$(printf '%.0f / %.0f' "${IH_WALL[$g]}" "${IH_CPU[$g]}")" \
+		"$([ -n "${CH_CPU[$g]:-}" ] && printf '%.0f / %.0f' "${CH_WALL[$g]}" "${CH_CPU[$g]}" || echo -)" \
+		"$ratio" "$(printf '%.0f' "${DH[$g]}")" "$pct" \
+		"${IH_MEM[$g]}${CH_MEM[$g]:+ (charon ${CH_MEM[$g]})}"
+	if [ -n "${CH_CPU[$g]:-}" ]; then
+		echo "# group $g: ikehelper/charon $ratio (target 2): $(awk -v r="$ratio" 'BEGIN { print (r >= 2 ? "met" : "MISSED") }')"
+	fi
+	echo "# group $g: $pct of the DH-only rate (target 50%): $(awk -v a="${IH_CPU[$g]}" -v b="${DH[$g]}" 'BEGIN { print (2 * a >= b ? "met" : "MISSED") }')"
+	echo "# group $g: ${IH_MEM[$g]} bytes per IKE SA (target < 8192): $([ "${IH_MEM[$g]}" -lt 8192 ] && echo met || echo MISSED)"
+done
+ike_done
