@@ -1,0 +1,332 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# End to end: ikehelper negotiates IKEv2 with strongSwan and installs the
+# keys into a real ikevti device; charon puts its own into the kernel's
+# XFRM, behind an xfrm interface.  Both ends are route-based, selectors
+# 0.0.0.0/0 and ::/0.
+#
+#   +--------------- ns A: ikehelper ---------------+      +---------------- ns B: charon ----------------+
+#   | va 10.9.0.1, fc00:9::1                         +------+ vb 10.9.0.2, fc00:9::2                        |
+#   | ikv0: ikevti local 10.9.0.1 remote 10.9.0.2    | veth | xfrm0: xfrm interface, if_id 9, dev vb       |
+#   |   192.168.91.1/24, fd00:91::1/64               |      | d0 (dummy): 192.168.92.1/24, fd00:92::1/64  |
+#   |   routes 192.168.92.0/24, fd00:92::/64: ikv0   |      | routes 192.168.91.0/24, fd00:91::/64: xfrm0  |
+#   +------------------------------------------------+      +----------------------------------------------+
+#
+# Each cell (ikehelper initiator with AES-CBC-256 + HMAC-SHA-256 and group
+# 19; charon initiator with AES-GCM-256 and group 31):
+#   - the tunnel comes up; ikevti holds one inbound and one outbound SA,
+#     XFRM the mirror image (same SPIs);
+#   - ping (IPv4 and IPv6) and iperf3 both ways, with the counters of the
+#     two kernels agreeing;
+#   - under a ping flood of 20 packets/s: a Child SA rekey from each side,
+#     then an IKE SA rekey from each side, with no ping lost, and one SA
+#     pair left on each side after every rekey;
+#   - DELETE from the initiator (ikevtictl clear sa, swanctl --terminate):
+#     both kernels hold no SA afterwards.
+# Then SIGTERM: ikehelper deletes its SAs and tells charon.
+
+source "$(dirname "$0")/lib.sh"
+source "$IKEVTI_SELFTESTS_DIR/ike/lib.sh"
+# ike/lib.sh reports with its own TAP helpers; here lib.sh's are used.
+trap 'ike_cleanup; cleanup' EXIT
+
+# This tree's ikehelper when it is built; an installed one otherwise.
+[ -x "$IKEHELPER" ] || IKEHELPER=$(command -v ikehelper)
+require_ikevti
+require_ikevtictl
+require_cmd ping iperf3 swanctl python3
+[ -n "$IKEHELPER" ] && [ -x "$IKEHELPER" ] ||
+	skip "ikehelper is not built (make all) nor installed"
+[ -x "$CHARON" ] || skip "no $CHARON (tools/install-deps installs strongSwan)"
+[ -n "${IP_LIB_DIR:-}" ] || [ -e /usr/lib/x86_64-linux-gnu/ip/link_ikevti.so ] ||
+	skip "the ip(8) plugin link_ikevti.so is not built (make tools) nor installed"
+
+kmsg_mark
+setup_ns A B || exit $ksft_fail
+ip -n "$B" link add xfrmprobe type xfrm if_id 1 2>/dev/null ||
+	skip "the kernel has no xfrm interfaces (CONFIG_XFRM_INTERFACE)"
+ip -n "$B" link del xfrmprobe
+IKE_TMP=$(mktemp -d) || exit $ksft_fail
+chmod 0700 "$IKE_TMP"
+
+ip link add va netns "$A" type veth peer name vb netns "$B"
+ip -n "$A" addr add 10.9.0.1/24 dev va
+ip -n "$A" addr add fc00:9::1/64 dev va nodad
+ip -n "$B" addr add 10.9.0.2/24 dev vb
+ip -n "$B" addr add fc00:9::2/64 dev vb nodad
+ip -n "$A" link set va up
+ip -n "$B" link set vb up
+
+ip -n "$A" link add ikv0 type ikevti local 10.9.0.1 remote 10.9.0.2
+ip -n "$A" addr add 192.168.91.1/24 dev ikv0
+ip -n "$A" addr add fd00:91::1/64 dev ikv0 nodad
+ip -n "$A" link set ikv0 up
+ip -n "$A" route add 192.168.92.0/24 dev ikv0
+ip -n "$A" route add fd00:92::/64 dev ikv0
+
+ip -n "$B" link add d0 type dummy
+ip -n "$B" addr add 192.168.92.1/24 dev d0
+ip -n "$B" addr add fd00:92::1/64 dev d0 nodad
+ip -n "$B" link set d0 up
+ip -n "$B" link add xfrm0 type xfrm dev vb if_id 9
+ip -n "$B" link set xfrm0 up
+ip -n "$B" route add 192.168.91.0/24 dev xfrm0 src 192.168.92.1
+ip -n "$B" route add fd00:91::/64 dev xfrm0 src fd00:92::1
+
+IKE_CHARON_KERNEL=netlink ike_charon_start R "$B" || exit $ksft_fail
+
+PSK=e2e-secret-of-21-chars
+IKEH=$IKE_TMP/ikeh
+mkdir -p "$IKEH"
+IKEH_PID=
+
+ikectl() { "$IKEVTICTL" --socket "$IKEH/ctl.sock" "$@"; }
+actl() { ip netns exec "$A" "$IKEVTICTL" "$@"; }
+
+# ikeh_conf ENC INTEG DH CENC CINTEG: ikehelper's configuration.
+ikeh_conf() {
+	{
+		echo "ikev2 authentication psk id keyid site1 key char $PSK"
+		echo "ikev2 authentication psk id keyid site2 key char $PSK"
+		echo "ikev2 default-profile"
+		echo "  sa-proposal enc $1"
+		[ "$2" = - ] || echo "  sa-proposal integrity $2"
+		echo "  sa-proposal prf sha2-256"
+		echo "  sa-proposal dh $3"
+		echo "  child-proposal enc $4"
+		[ "$5" = - ] || echo "  child-proposal integrity $5"
+		echo "  child-pfs $3"
+		echo "  local-authentication psk id keyid site1"
+		echo "!"
+		echo "interface ikv0"
+		echo "  tunnel mode ipsec-ikev2"
+		echo "  ikev2 peer 10.9.0.2 authentication psk id keyid site2"
+		echo "  no shutdown"
+	} > "$IKEH/ikehelper.conf"
+	chmod 0600 "$IKEH/ikehelper.conf"
+}
+
+ikeh_start() {
+	rm -f "$IKEH/ctl.sock"
+	ip netns exec "$A" "$IKEHELPER" -f "$IKEH/ikehelper.conf" \
+		--control "$IKEH/ctl.sock" --debug 2>>"$IKEH/ikehelper.log" &
+	IKEH_PID=$!
+	__ike_pids+=("$IKEH_PID")
+	ike_wait 10 test -S "$IKEH/ctl.sock"
+}
+
+ikeh_stop() {
+	[ -n "$IKEH_PID" ] || return 0
+	kill -TERM "$IKEH_PID" 2>/dev/null
+	wait "$IKEH_PID" 2>/dev/null
+	IKEH_PID=
+}
+
+# The SPIs of ikevti's SAs, as "in 0x... out 0x..." lines, sorted.
+ikevti_spis() {
+	actl --json sa show ikv0 | python3 -c '
+import json, sys
+for sa in json.load(sys.stdin):
+    print("%s 0x%08x" % (sa["dir"], sa["spi"]))' | sort
+}
+
+# The SPIs of XFRM's states in B, mirrored into ikevti's terms: B's
+# outbound state (to 10.9.0.1) is ikevti's inbound SA.
+xfrm_spis() {
+	ip -n "$B" xfrm state | awk '
+		/^src/ { dir = ($4 == "10.9.0.1") ? "in" : "out" }
+		/proto esp spi/ { print dir, $4 }' | sort
+}
+
+# One SA pair on each side, the same SPIs.
+one_pair() {
+	local mine theirs
+
+	mine=$(ikevti_spis)
+	theirs=$(xfrm_spis)
+	[ "$(echo "$mine" | grep -c '^in ')" = 1 ] &&
+	[ "$(echo "$mine" | grep -c '^out ')" = 1 ] && [ "$mine" = "$theirs" ]
+}
+
+no_sa() {
+	[ -z "$(ikevti_spis)" ] && [ -z "$(xfrm_spis)" ]
+}
+
+show_sas() {
+	echo "# ikevti:"; ikevti_spis | sed 's/^/#   /'
+	echo "# XFRM (mirrored):"; xfrm_spis | sed 's/^/#   /'
+}
+
+charon_spi() {
+	ike_swanctl R --list-sas 2>/dev/null |
+		sed -n 's/.*ESTABLISHED, IKEv2, \([0-9a-f]*\)_i.*/\1/p' | head -n1
+}
+
+charon_spi_changed() {
+	local now
+
+	now=$(charon_spi)
+	[ -n "$now" ] && [ "$now" != "$1" ]
+}
+
+ikevti_spis_changed() {
+	local now
+
+	now=$(ikevti_spis)
+	[ "$now" != "$1" ] && one_pair
+}
+
+# Packets in through ikevti's inbound SAs, over all of them.
+ikevti_in_packets() {
+	actl --json sa show ikv0 | python3 -c '
+import json, sys
+print(sum(sa["stats"]["packets"] for sa in json.load(sys.stdin) if sa["dir"] == "in"))'
+}
+
+# rekey_step DESC CMD...: run CMD (a rekey), then wait until the SPIs of
+# both kernels changed and settled on one pair.
+rekey_step() {
+	local desc=$1 before
+	shift
+
+	before=$(ikevti_spis)
+	"$@" >/dev/null 2>&1
+	if ike_wait 15 ikevti_spis_changed "$before"; then
+		log_test 0 "$desc: a new SA pair on both sides, the old one gone"
+	else
+		show_sas
+		log_test 1 "$desc: a new SA pair on both sides, the old one gone"
+	fi
+}
+
+# ike_rekey_step DESC CMD...: an IKE SA rekey: charon sees a new IKE SA,
+# and the Child SA stays as it was.
+ike_rekey_step() {
+	local desc=$1 spi before
+	shift
+
+	spi=$(charon_spi)
+	before=$(ikevti_spis)
+	"$@" >/dev/null 2>&1
+	ike_wait 15 charon_spi_changed "$spi"
+	log_test $? "$desc: a new IKE SA"
+	sleep 0.5
+	check_eq "$desc: the Child SA is untouched" "$before" "$(ikevti_spis)"
+}
+
+# cell NAME ROLE IKE-PROPOSAL ESP-PROPOSAL ENC INTEG DH CENC CINTEG
+cell() {
+	local name=$1 role=$2 spi out sent recv
+
+	ike_swanctl_conf R local=10.9.0.2 remote=10.9.0.1 \
+		local_id=keyid:site2 remote_id=keyid:site1 psk="$PSK" \
+		ike_prop="$3" esp_prop="$4" \
+		local_ts=0.0.0.0/0,::/0 remote_ts=0.0.0.0/0,::/0 if_id=9
+	ike_swanctl_load R
+	ikeh_conf "$5" "$6" "$7" "$8" "$9"
+	ikeh_start
+	log_test $? "$name: ikehelper starts with the real ikevti backend"
+
+	if [ "$role" = ikehelper ]; then
+		check_cmd "$name: ikevtictl initiate" ikectl initiate ikv0
+	else
+		check_cmd "$name: charon initiates" \
+			ike_swanctl R --initiate --child c --timeout 15
+	fi
+	if ike_wait 15 one_pair; then
+		log_test 0 "$name: one SA pair in ikevti and in XFRM, the same SPIs"
+	else
+		show_sas
+		sed 's/^/#   /' "$IKEH/ikehelper.log" | tail -n 20
+		log_test 1 "$name: one SA pair in ikevti and in XFRM, the same SPIs"
+		ikeh_stop
+		return
+	fi
+	check_match "$name: ikevtictl show ike-sa: established" \
+		"ESTABLISHED|Established|established" "$(ikectl show ike-sa)"
+
+	check_cmd "$name: ping A -> B" \
+		ip netns exec "$A" ping -c 3 -i 0.2 -W 3 192.168.92.1
+	check_cmd "$name: ping B -> A" \
+		ip netns exec "$B" ping -c 3 -i 0.2 -W 3 192.168.91.1
+	check_cmd "$name: ping6 A -> B" \
+		ip netns exec "$A" ping -6 -c 3 -i 0.2 -W 3 fd00:92::1
+	check_cmd "$name: ping6 B -> A" \
+		ip netns exec "$B" ping -6 -c 3 -i 0.2 -W 3 fd00:91::1
+	ip netns exec "$B" iperf3 -s -D -1 -B 192.168.92.1 >/dev/null 2>&1
+	sleep 0.5
+	check_cmd "$name: iperf3 A -> B (2 MB)" \
+		ip netns exec "$A" iperf3 -c 192.168.92.1 -n 2M -4
+	ip netns exec "$A" iperf3 -s -D -1 -B 192.168.91.1 >/dev/null 2>&1
+	sleep 0.5
+	check_cmd "$name: iperf3 B -> A (2 MB)" \
+		ip netns exec "$B" iperf3 -c 192.168.91.1 -n 2M -4
+
+	# XFRM's outbound state carried what ikevti's inbound SA received.
+	out=$(ip -n "$B" -s xfrm state list dst 10.9.0.1 |
+		sed -n 's/.* \([0-9]*\)(packets).*/\1/p' | head -n1)
+	check_eq "$name: XFRM sent what ikevti received (packets)" \
+		"$out" "$(ikevti_in_packets)"
+
+	# Rekeys under a ping flood: not one lost.
+	ip netns exec "$A" ping -i 0.05 -W 2 192.168.92.1 >"$IKE_TMP/flood" 2>&1 &
+	local flood=$!
+	sleep 1
+	rekey_step "$name: Child SA rekey by charon" \
+		ike_swanctl R --rekey --child c
+	rekey_step "$name: Child SA rekey by ikehelper" \
+		ikectl rekey child-sa ikv0
+	ike_rekey_step "$name: IKE SA rekey by charon" \
+		ike_swanctl R --rekey --ike t
+	ike_rekey_step "$name: IKE SA rekey by ikehelper" \
+		ikectl rekey ike-sa ikv0
+	rekey_step "$name: Child SA rekey by charon, over the new IKE SA" \
+		ike_swanctl R --rekey --child c
+	sleep 1
+	kill -INT "$flood"
+	wait "$flood"
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$IKE_TMP/flood")
+	recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$IKE_TMP/flood")
+	echo "# ping flood during the rekeys: $sent sent, $recv received"
+	[ -n "$sent" ] && [ "$sent" -ge 50 ] && [ "$sent" = "$recv" ]
+	log_test $? "$name: no ping lost during the rekeys ($sent sent, $recv received)"
+	check_cmd "$name: the tunnel still carries traffic" \
+		ip netns exec "$B" ping -c 2 -i 0.2 -W 3 192.168.91.1
+
+	if [ "$role" = ikehelper ]; then
+		check_cmd "$name: ikevtictl clear sa (DELETE from ikehelper)" \
+			ikectl clear sa 10.9.0.2
+	else
+		check_cmd "$name: swanctl --terminate (DELETE from charon)" \
+			ike_swanctl R --terminate --ike t --timeout 10
+	fi
+	ike_wait 10 no_sa
+	log_test $? "$name: no SA left in ikevti nor in XFRM"
+	ikeh_stop
+}
+
+cell "ikehelper initiates, aes-cbc-256/sha2-256, group 19" ikehelper \
+	aes256-sha256-ecp256 aes256-sha256-ecp256 \
+	aes-cbc-256 sha2-256 ecp256 aes-cbc-256 sha2-256
+cell "charon initiates, aes-gcm-256, group 31" charon \
+	aes256gcm16-prfsha256-curve25519 aes256gcm16-curve25519 \
+	aes-gcm-256 - curve25519 aes-gcm-256 -
+
+# SIGTERM: DELETE to charon, the SAs out of the kernel.
+ikeh_conf aes-gcm-256 - ecp256 aes-gcm-256 -
+ike_swanctl_conf R local=10.9.0.2 remote=10.9.0.1 \
+	local_id=keyid:site2 remote_id=keyid:site1 psk="$PSK" \
+	ike_prop=aes256gcm16-prfsha256-ecp256 esp_prop=aes256gcm16 \
+	local_ts=0.0.0.0/0,::/0 remote_ts=0.0.0.0/0,::/0 if_id=9
+ike_swanctl_load R
+ikeh_start
+ikectl initiate ikv0 >/dev/null
+ike_wait 15 one_pair
+log_test $? "SIGTERM: the tunnel is up first"
+ikeh_stop
+ike_wait 5 no_sa
+log_test $? "SIGTERM: ikehelper removed its SAs, and charon its own on the DELETE"
+
+kmsg_check "kernel log stays clean"
+finish
