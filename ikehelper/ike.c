@@ -572,6 +572,7 @@ void ike_engine_kernel_event(struct ike_engine *e,
 	case IKEVTI_CMD_EV_ACQUIRE:
 		if (!if_indextoname(ev->ifindex, name) || e->shutting_down)
 			break;
+		sa_log(e, LOG_INFO, "%s: ACQUIRE: traffic needs an SA", name);
 		ike_want_tunnel(e, name);
 		break;
 	case IKEVTI_CMD_EV_EXPIRE:

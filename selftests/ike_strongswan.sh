@@ -24,7 +24,9 @@
 #     pair left on each side after every rekey;
 #   - DELETE from the initiator (ikevtictl clear sa, swanctl --terminate):
 #     both kernels hold no SA afterwards.
-# Then SIGTERM: ikehelper deletes its SAs and tells charon.
+# Then: connect-type auto (up with no request, and again after charon's
+# DELETE); trigger mode (an on-demand link: ACQUIRE from the module starts
+# the negotiation); SIGTERM (ikehelper deletes its SAs and tells charon).
 
 source "$(dirname "$0")/lib.sh"
 source "$IKEVTI_SELFTESTS_DIR/ike/lib.sh"
@@ -102,6 +104,7 @@ ikeh_conf() {
 		echo "interface ikv0"
 		echo "  tunnel mode ipsec-ikev2"
 		echo "  ikev2 peer 10.9.0.2 authentication psk id keyid site2"
+		[ -z "${IKEH_IF_EXTRA:-}" ] || echo "  $IKEH_IF_EXTRA"
 		echo "  no shutdown"
 	} > "$IKEH/ikehelper.conf"
 	chmod 0600 "$IKEH/ikehelper.conf"
@@ -313,13 +316,48 @@ cell "charon initiates, aes-gcm-256, group 31" charon \
 	aes256gcm16-prfsha256-curve25519 aes256gcm16-curve25519 \
 	aes-gcm-256 - curve25519 aes-gcm-256 -
 
-# SIGTERM: DELETE to charon, the SAs out of the kernel.
-ikeh_conf aes-gcm-256 - ecp256 aes-gcm-256 -
 ike_swanctl_conf R local=10.9.0.2 remote=10.9.0.1 \
 	local_id=keyid:site2 remote_id=keyid:site1 psk="$PSK" \
 	ike_prop=aes256gcm16-prfsha256-ecp256 esp_prop=aes256gcm16 \
 	local_ts=0.0.0.0/0,::/0 remote_ts=0.0.0.0/0,::/0 if_id=9
 ike_swanctl_load R
+
+# connect-type auto: up by itself, and up again after the peer's DELETE.
+IKEH_IF_EXTRA="ikev2 connect-type auto" ikeh_conf aes-gcm-256 - ecp256 aes-gcm-256 -
+ikeh_start
+ike_wait 15 one_pair
+log_test $? "connect-type auto: the tunnel comes up with no request"
+check_cmd "connect-type auto: ping A -> B" \
+	ip netns exec "$A" ping -c 2 -i 0.2 -W 3 192.168.92.1
+ike_swanctl R --terminate --ike t --timeout 10 >/dev/null 2>&1
+ike_wait 5 no_sa
+log_test $? "connect-type auto: charon's DELETE takes the SAs away"
+ike_wait 15 one_pair
+log_test $? "connect-type auto: ikehelper brings the tunnel back within 10 s"
+ikeh_stop
+ike_wait 5 no_sa
+
+# Trigger mode: on an on-demand link, the first packet with no SA makes
+# the module raise ACQUIRE, and ikehelper negotiates.
+ip -n "$A" link set ikv0 type ikevti mode on-demand
+ikeh_conf aes-gcm-256 - ecp256 aes-gcm-256 -
+ikeh_start
+sleep 1
+no_sa
+log_test $? "trigger: no SA before traffic"
+ping_once() { ip netns exec "$A" ping -c 1 -W 1 192.168.92.1 >/dev/null 2>&1; }
+ike_wait 15 ping_once
+log_test $? "trigger: a ping raises ACQUIRE, IKEv2 runs, and pings pass"
+one_pair
+log_test $? "trigger: one SA pair in both kernels"
+grep -q "ikv0: ACQUIRE" "$IKEH/ikehelper.log"
+log_test $? "trigger: ikehelper logged the module's ACQUIRE"
+ikeh_stop
+ike_wait 5 no_sa
+ip -n "$A" link set ikv0 type ikevti mode always-on
+
+# SIGTERM: DELETE to charon, the SAs out of the kernel.
+ikeh_conf aes-gcm-256 - ecp256 aes-gcm-256 -
 ikeh_start
 ikectl initiate ikv0 >/dev/null
 ike_wait 15 one_pair
