@@ -1,49 +1,134 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo: runs inside the VM (selftests/vm/run).  Two sites, each an
-# ikevti device over a shared underlay, keyed by hand with ikevtictl until
-# ikehelper negotiates the keys; then a ping crosses the tunnel and the
-# SAs and counters are shown.
+# make demo: runs inside the VM (selftests/vm/run).  Two sites, each with
+# an ikevti device and its own ikehelper, configured as in the NEC IX
+# IKEv2 example of seed 003 (list 2.25.1 and 2.25.2) with Linux device
+# names.  IKEv2 brings the tunnel up, a ping crosses it, and both the
+# daemon's and the kernel's view of the SAs are shown.
 #
-#   site1: ikevti0 10.255.0.1 ---- underlay 192.0.2.1 <-> 192.0.2.2 ---- site2
+#   +-------- site1 --------+                      +-------- site2 --------+
+#   | lan0 192.168.1.1/24   |                      | lan0 192.168.2.1/24   |
+#   | ikevti0  ikehelper    |  eth0  underlay eth0 |  ikehelper  ikevti0   |
+#   |          10.1.0.1 ----+----------------------+---- 10.2.0.1          |
+#   +-----------------------+                      +-----------------------+
+#
+# The IX examples' "ip unnumbered" and "ikev2 outgoing-interface" lines
+# are left out: on Linux, the tunnel's addresses and routes are ip(8)'s.
 
 set -u
 source "$(dirname "$0")/lib.sh"
 require_ikevti
 require_ikevtictl
+require_cmd ping python3
+
+IKEHELPER=$IKEVTI_TOP/ikehelper/ikehelper
+[ -x "$IKEHELPER" ] || IKEHELPER=$(command -v ikehelper)
+[ -n "$IKEHELPER" ] || skip "ikehelper is not built (make all) nor installed"
 
 step() { printf '\n$ %s\n' "$*"; "$@"; }
-key() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
+tmp=$(mktemp -d) || exit 1
+chmod 0700 "$tmp"
+on_exit "rm -rf '$tmp'"
 
 setup_ns site1 site2
 ip link add eth0 netns "$site1" type veth peer name eth0 netns "$site2"
-ip -n "$site1" addr add 192.0.2.1/24 dev eth0
-ip -n "$site2" addr add 192.0.2.2/24 dev eth0
+ip -n "$site1" addr add 10.1.0.1/16 dev eth0
+ip -n "$site2" addr add 10.2.0.1/16 dev eth0
 ip -n "$site1" link set eth0 up
 ip -n "$site2" link set eth0 up
+ip -n "$site1" route add 10.2.0.0/16 dev eth0
+ip -n "$site2" route add 10.1.0.0/16 dev eth0
 
-echo "== ikevti demo on $(uname -r): site1 <-> site2, aes-gcm-128"
-step ip -n "$site1" link add ikevti0 type ikevti local 192.0.2.1 remote 192.0.2.2
-ip -n "$site2" link add ikevti0 type ikevti local 192.0.2.2 remote 192.0.2.1
-ip -n "$site1" addr add 10.255.0.1/30 dev ikevti0
-ip -n "$site2" addr add 10.255.0.2/30 dev ikevti0
-ip -n "$site1" link set ikevti0 up
-ip -n "$site2" link set ikevti0 up
+# site N: the LAN behind the tunnel, the tunnel, a route to the far LAN.
+for n in 1 2; do
+	ns=site$n
+	peer=$((3 - n))
+	ip -n "${!ns}" link add lan0 type dummy
+	ip -n "${!ns}" addr add 192.168.$n.1/24 dev lan0
+	ip -n "${!ns}" link set lan0 up
+	ip -n "${!ns}" link add ikevti0 type ikevti local 10.$n.0.1 remote 10.$peer.0.1
+	ip -n "${!ns}" link set ikevti0 up
+	ip -n "${!ns}" route add 192.168.$peer.0/24 dev ikevti0 src 192.168.$n.1
+done
+
+cat >"$tmp/site1.conf" <<'EOF'
+ikev2 authentication psk id keyid site1 key char secret1
+ikev2 authentication psk id keyid site2 key char secret2
+!
+ikev2 default-profile
+  child-pfs 2048-bit
+  child-proposal enc aes-cbc-256
+  child-proposal integrity sha1
+  dpd interval 10
+  local-authentication psk id keyid site1
+  sa-proposal enc aes-cbc-256
+  sa-proposal integrity sha1
+  sa-proposal prf sha1
+!
+interface ikevti0
+  tunnel mode ipsec-ikev2
+  ikev2 peer 10.2.0.1 authentication psk id keyid site2
+  no shutdown
+EOF
+cat >"$tmp/site2.conf" <<'EOF'
+ikev2 authentication psk id keyid site1 key char secret1
+ikev2 authentication psk id keyid site2 key char secret2
+!
+ikev2 default-profile
+  dpd interval 10
+  local-authentication psk id keyid site2
+!
+interface ikevti0
+  tunnel mode ipsec-ikev2
+  ikev2 peer 10.1.0.1 authentication psk id keyid site1
+  no shutdown
+EOF
+chmod 0600 "$tmp"/site*.conf
+
+echo "== ikevti demo on $(uname -r): site1 <-> site2, negotiated by IKEv2"
 step ip -n "$site1" -d link show ikevti0
 echo "(NO-CARRIER: no outbound SA yet, so nothing leaves in clear text)"
+printf '\n$ cat site1.conf\n'
+cat "$tmp/site1.conf"
+step "$IKEHELPER" -t -f "$tmp/site1.conf"
+step "$IKEHELPER" -t -f "$tmp/site2.conf"
 
-k12=$(key 20)
-k21=$(key 20)
-echo "$k12" >"$IKEVTI_TOP/build/demo-k12"
-echo "$k21" >"$IKEVTI_TOP/build/demo-k21"
-on_exit "rm -f '$IKEVTI_TOP/build/demo-k12' '$IKEVTI_TOP/build/demo-k21'"
-step ip netns exec "$site1" "$IKEVTICTL" sa add ikevti0 dir out spi 0x1001 enc aes-gcm key "@$IKEVTI_TOP/build/demo-k12"
-step ip netns exec "$site1" "$IKEVTICTL" sa add ikevti0 dir in spi 0x2001 enc aes-gcm key "@$IKEVTI_TOP/build/demo-k21"
-ip netns exec "$site2" "$IKEVTICTL" sa add ikevti0 dir out spi 0x2001 enc aes-gcm key "@$IKEVTI_TOP/build/demo-k21"
-ip netns exec "$site2" "$IKEVTICTL" sa add ikevti0 dir in spi 0x1001 enc aes-gcm key "@$IKEVTI_TOP/build/demo-k12"
+for n in 1 2; do
+	ns=site$n
+	ip netns exec "${!ns}" "$IKEHELPER" -f "$tmp/site$n.conf" \
+		--control "$tmp/site$n.sock" 2>"$tmp/site$n.log" &
+	on_exit "kill $! 2>/dev/null; wait $! 2>/dev/null"
+done
+for _ in $(seq 50); do
+	[ -S "$tmp/site1.sock" ] && [ -S "$tmp/site2.sock" ] && break
+	sleep 0.1
+done
+ctl1() { "$IKEVTICTL" --socket "$tmp/site1.sock" "$@"; }
 
-step ip netns exec "$site1" ping -c 3 -i 0.2 10.255.0.2
+step ctl1 initiate ikevti0
+up=
+for _ in $(seq 100); do
+	if ip netns exec "$site1" "$IKEVTICTL" --json sa show ikevti0 2>/dev/null |
+	   python3 -c 'import json, sys
+sys.exit(not any(sa["dir"] == "out" for sa in json.load(sys.stdin)))'; then
+		up=1
+		break
+	fi
+	sleep 0.1
+done
+if [ -z "$up" ]; then
+	echo "the tunnel did not come up; ikehelper said:"
+	cat "$tmp/site1.log" "$tmp/site2.log"
+	exit 1
+fi
+
+step ip netns exec "$site1" ping -c 3 -i 0.2 -W 2 -I 192.168.1.1 192.168.2.1 || exit 1
+step ctl1 show ike-sa
+step ctl1 show child-sa
 step ip netns exec "$site1" "$IKEVTICTL" sa show ikevti0
 step ip netns exec "$site1" "$IKEVTICTL" link show ikevti0
-step ip netns exec "$site1" "$IKEVTICTL" --json version
+step ctl1 clear sa 10.2.0.1
+echo
+echo "ikehelper's log on site1:"
+sed 's/^/  /' "$tmp/site1.log"
