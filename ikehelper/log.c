@@ -8,6 +8,8 @@
 
 #include "log.h"
 
+#define LOG_LINE_MAX	1024	/* longer messages are cut */
+
 static bool log_syslog;
 static int log_level = LOG_INFO;
 
@@ -32,10 +34,12 @@ void log_msg(int prio, const char *fmt, ...)
 		"emerg", "alert", "crit", "error", "warning", "notice",
 		"info", "debug",
 	};
-	char stamp[32] = "";
+	char stamp[32] = "", line[LOG_LINE_MAX];
 	struct timespec ts;
 	struct tm tm;
+	size_t room, len;
 	va_list ap;
+	int n, m;
 
 	if (prio > log_level)
 		return;
@@ -48,9 +52,20 @@ void log_msg(int prio, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if (localtime_r(&ts.tv_sec, &tm))
 		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03ld ikehelper %s: ", stamp,
-		ts.tv_nsec / 1000000, names[prio & 7]);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	/*
+	 * stderr is unbuffered: one line, one write, or a handshake costs
+	 * three system calls per line (and lines of two writers interleave).
+	 */
+	n = snprintf(line, sizeof(line), "%s.%03ld ikehelper %s: ", stamp,
+		     ts.tv_nsec / 1000000, names[prio & 7]);
+	/* Room for the message and its NUL, less one byte for '\n'. */
+	room = sizeof(line) - 1 - (size_t)n;
+	m = vsnprintf(line + n, room, fmt, ap);
 	va_end(ap);
+	if (m > 0)
+		len = (size_t)n + ((size_t)m < room ? (size_t)m : room - 1);
+	else
+		len = (size_t)n;
+	line[len++] = '\n';
+	fwrite(line, 1, len, stderr);
 }
