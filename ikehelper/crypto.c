@@ -98,30 +98,41 @@ static EVP_MAC_CTX *hmac_new(int d)
 	return EVP_MAC_CTX_dup(hmac_tmpl[d]);
 }
 
-/* HMAC over the iovs; out receives the full digest length. */
-static int hmac(int d, const void *key, size_t keylen,
-		const struct crypto_iov *iov, size_t iovcnt, uint8_t *out)
+/*
+ * One HMAC over the iovs with ctx; out receives the full digest length.
+ * rekey: set the key (keylen may be 0); otherwise ctx computes with the
+ * key it was given last, without deriving the padded keys again.
+ */
+static int hmac_run(EVP_MAC_CTX *ctx, int d, bool rekey, const void *key,
+		    size_t keylen, const struct crypto_iov *iov,
+		    size_t iovcnt, uint8_t *out)
 {
 	static const uint8_t empty[1];
-	EVP_MAC_CTX *ctx;
 	size_t i, outl = 0;
-	int ret = -EIO;
 
-	ctx = hmac_new(d);
-	if (!ctx)
-		return -ENOMEM;
-	/* A NULL key would mean "keep the previous key" to OpenSSL. */
-	if (EVP_MAC_init(ctx, keylen ? key : empty, keylen, NULL) != 1)
-		goto out;
+	/* A NULL key means "keep the previous key" to OpenSSL. */
+	if (EVP_MAC_init(ctx, rekey ? (keylen ? key : empty) : NULL,
+			 rekey ? keylen : 0, NULL) != 1)
+		return -EIO;
 	for (i = 0; i < iovcnt; i++)
 		if (iov[i].len &&
 		    EVP_MAC_update(ctx, iov[i].base, iov[i].len) != 1)
-			goto out;
+			return -EIO;
 	if (EVP_MAC_final(ctx, out, &outl, digests[d].len) != 1 ||
 	    outl != digests[d].len)
-		goto out;
-	ret = 0;
-out:
+		return -EIO;
+	return 0;
+}
+
+static int hmac(int d, const void *key, size_t keylen,
+		const struct crypto_iov *iov, size_t iovcnt, uint8_t *out)
+{
+	EVP_MAC_CTX *ctx = hmac_new(d);
+	int ret;
+
+	if (!ctx)
+		return -ENOMEM;
+	ret = hmac_run(ctx, d, true, key, keylen, iov, iovcnt, out);
 	EVP_MAC_CTX_free(ctx);
 	return ret;
 }
@@ -160,6 +171,8 @@ int crypto_prf_plus(unsigned int prf, const void *key, size_t keylen,
 	struct crypto_iov iov[8];
 	uint8_t t[CRYPTO_PRF_MAX];
 	size_t plen = crypto_prf_len(prf), done = 0, i;
+	int d = prf_digest(prf);
+	EVP_MAC_CTX *ctx;
 	uint8_t n;
 	int ret = 0;
 
@@ -167,6 +180,10 @@ int crypto_prf_plus(unsigned int prf, const void *key, size_t keylen,
 		return -ENOTSUP;
 	if (outlen > 255 * plen || seedcnt > ARRAY_SIZE(iov) - 2)
 		return -EINVAL;
+	/* Every block has the same key: set it up once. */
+	ctx = hmac_new(d);
+	if (!ctx)
+		return -ENOMEM;
 	for (i = 0; i < seedcnt; i++)
 		iov[i + 1] = seed[i];
 	for (n = 1; done < outlen; n++) {
@@ -177,12 +194,14 @@ int crypto_prf_plus(unsigned int prf, const void *key, size_t keylen,
 		iov[0].len = n == 1 ? 0 : plen;
 		iov[seedcnt + 1].base = &n;
 		iov[seedcnt + 1].len = 1;
-		ret = crypto_prf(prf, key, keylen, iov, seedcnt + 2, t);
+		ret = hmac_run(ctx, d, n == 1, key, keylen, iov, seedcnt + 2,
+			       t);
 		if (ret)
 			break;
 		memcpy(out + done, t, take);
 		done += take;
 	}
+	EVP_MAC_CTX_free(ctx);
 	OPENSSL_cleanse(t, sizeof(t));
 	if (ret)
 		OPENSSL_cleanse(out, outlen);
@@ -448,6 +467,12 @@ static const struct {
 
 /* Domain parameters per group, made once. */
 static EVP_PKEY *group_params[ARRAY_SIZE(groups)];
+/*
+ * A key generation context per group, set up once: making one per key
+ * pair costs a provider lookup by name each time, a good part of what an
+ * ECDH key pair costs besides the scalar multiplication.
+ */
+static EVP_PKEY_CTX *keygen_ctx[ARRAY_SIZE(groups)];
 
 struct crypto_dh {
 	unsigned int group;
@@ -576,20 +601,26 @@ struct crypto_dh *crypto_dh_new(unsigned int group)
 	}
 	dh->group = group;
 	dh->gi = gi;
-	if (groups[gi].kind == DH_X25519) {
-		ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
-	} else {
-		tmpl = group_get_params(gi);
-		ctx = tmpl ? EVP_PKEY_CTX_new_from_pkey(NULL, tmpl, NULL) : NULL;
+	ctx = keygen_ctx[gi];
+	if (!ctx) {
+		if (groups[gi].kind == DH_X25519) {
+			ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+		} else {
+			tmpl = group_get_params(gi);
+			ctx = tmpl ? EVP_PKEY_CTX_new_from_pkey(NULL, tmpl, NULL)
+				   : NULL;
+		}
+		if (ctx && EVP_PKEY_keygen_init(ctx) != 1) {
+			EVP_PKEY_CTX_free(ctx);
+			ctx = NULL;
+		}
+		keygen_ctx[gi] = ctx;
 	}
-	if (!ctx || EVP_PKEY_keygen_init(ctx) != 1 ||
-	    EVP_PKEY_keygen(ctx, &dh->key) != 1) {
-		EVP_PKEY_CTX_free(ctx);
+	if (!ctx || EVP_PKEY_keygen(ctx, &dh->key) != 1) {
 		OPENSSL_free(dh);
 		errno = EIO;
 		return NULL;
 	}
-	EVP_PKEY_CTX_free(ctx);
 	return dh;
 }
 
@@ -802,6 +833,8 @@ void crypto_cleanup(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(group_params); i++) {
+		EVP_PKEY_CTX_free(keygen_ctx[i]);
+		keygen_ctx[i] = NULL;
 		EVP_PKEY_free(group_params[i]);
 		group_params[i] = NULL;
 	}
