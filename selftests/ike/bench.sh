@@ -29,7 +29,9 @@
 # Memory: BENCH_SAS (two counts) IKE SAs, each with its Child SA, are set
 # up and kept; bytes per IKE SA = VmRSS growth between the two counts
 # divided by their difference (so start-up and the first allocations of
-# OpenSSL and libc do not count).  charon is measured the same way.
+# OpenSSL and libc do not count).  charon is measured the same way.  Then
+# the rate run again while the responder holds those IKE SAs: what a
+# responder's per-SA bookkeeping costs shows there.
 #
 # charon runs with its defaults except: logging at level 0 for IKE/CHD
 # (ikehelper logs one line per SA, as charon's default level 1 does), the
@@ -111,6 +113,8 @@ charon_start() {	# charon_start GROUP: charon in $NS_R on CPU 1
 
 	[ "$BENCH_ENC" = gcm ] && ike=aes128gcm16-prfsha256-${SW_GROUP[$1]} &&
 		esp=aes128gcm16
+	# The last charon's socket file would pass for the new one's.
+	rm -f "$IKE_TMP/R/charon.vici"
 	IKE_CHARON_LOG=0 IKE_CHARON_EXTRA="block_threshold = 500
 	  cookie_threshold = 500
 	  cookie_threshold_ip = 500
@@ -123,7 +127,7 @@ charon_start() {	# charon_start GROUP: charon in $NS_R on CPU 1
 		local_id=keyid:bench remote_id=keyid:load psk="$PSK" \
 		ike_prop="$ike" esp_prop="$esp" \
 		local_ts="$IKE_NET_R" remote_ts="$IKE_NET_L"
-	ike_swanctl_load R
+	ike_wait 5 ike_swanctl_load R
 }
 
 resp_stop() {
@@ -158,7 +162,7 @@ rss_kb() {
 # rate WHO GROUP: one rate run against the running responder; sets
 # R_WALL, R_CPU, R_LINE.
 rate() {
-	local out resp done failed
+	local out resp n_done n_failed
 
 	out=$(load "$2" -k "$BENCH_INFLIGHT" -w "$BENCH_WARMUP" \
 		-T "$BENCH_SECONDS" --delete)
@@ -168,10 +172,10 @@ rate() {
 	R_CPU=$(kv per_cpu_s "$resp")
 	echo "# $1 group $2: $R_LINE"
 	echo "# $1 group $2: $resp"
-	done=$(kv completed "$R_LINE")
-	failed=$(kv failed "$R_LINE")
-	[ "${done:-0}" -gt 0 ] && [ "$((failed * 100))" -le "$done" ]
-	ike_ok $? "$1 group $2: handshakes complete, under 1% fail ($done done, $failed failed)"
+	n_done=$(kv completed "$R_LINE")
+	n_failed=$(kv failed "$R_LINE")
+	[ "${n_done:-0}" -gt 0 ] && [ "$((${n_failed:-0} * 100))" -le "$n_done" ]
+	ike_ok $? "$1 group $2: handshakes complete, under 1% fail ($n_done done, $n_failed failed)"
 }
 
 # mem WHO GROUP: bytes per kept IKE SA; sets M_BYTES.
@@ -198,9 +202,10 @@ mem() {
 		M_BYTES=$(( b * 1024 / (a > 0 ? a : 1) ))
 	fi
 	echo "# $1 group $2: $M_BYTES bytes of VmRSS per IKE SA (from $first_n to $a)"
+	M_HELD=$a
 }
 
-declare -A IH_WALL IH_CPU IH_MEM CH_WALL CH_CPU CH_MEM DH
+declare -A IH_WALL IH_CPU IH_MEM IH_HELD CH_WALL CH_CPU CH_MEM CH_HELD DH
 
 for g in $BENCH_GROUPS; do
 	# The ceiling: the best of three runs, the one least disturbed.
@@ -215,8 +220,12 @@ for g in $BENCH_GROUPS; do
 	IH_WALL[$g]=$R_WALL IH_CPU[$g]=$R_CPU
 	resp_stop
 	ikeh_start "$g"
+	ike_ok $? "ikehelper group $g: starts again"
 	mem ikehelper "$g"
 	IH_MEM[$g]=$M_BYTES
+	# The same load while the responder holds those IKE SAs.
+	rate "ikehelper holding $M_HELD IKE SAs," "$g"
+	IH_HELD[$g]="$R_CPU with $M_HELD held"
 	resp_stop
 
 	[ "$BENCH_CHARON" = 1 ] || continue
@@ -226,8 +235,11 @@ for g in $BENCH_GROUPS; do
 	CH_WALL[$g]=$R_WALL CH_CPU[$g]=$R_CPU
 	resp_stop
 	charon_start "$g"
+	ike_ok $? "charon group $g: starts again"
 	mem charon "$g"
 	CH_MEM[$g]=$M_BYTES
+	rate "charon holding $M_HELD IKE SAs," "$g"
+	CH_HELD[$g]="$R_CPU with $M_HELD held"
 	resp_stop
 done
 
@@ -254,5 +266,6 @@ for g in $BENCH_GROUPS; do
 	fi
 	echo "# group $g: $pct of the DH-only rate (target 50%): $(awk -v a="${IH_CPU[$g]}" -v b="${DH[$g]}" 'BEGIN { print (2 * a >= b ? "met" : "MISSED") }')"
 	echo "# group $g: ${IH_MEM[$g]} bytes per IKE SA (target < 8192): $([ "${IH_MEM[$g]}" -lt 8192 ] && echo met || echo MISSED)"
+	echo "# group $g: hs per responder CPU-second while holding the kept IKE SAs: ikehelper ${IH_HELD[$g]}${CH_HELD[$g]:+, charon ${CH_HELD[$g]}}"
 done
 ike_done
