@@ -88,7 +88,7 @@ void v2_ike_dead(struct ike_engine *e, struct ike_sa *sa, const char *why)
 		sa_event(e, sa->tunnel, "IKE SA negotiation failed: %s", why);
 	else
 		sa_log(e, LOG_NOTICE, "%s: IKE SA down: %s", sa->tunnel, why);
-	sa->state = IKE_S_DEAD;
+	sa_ike_kill(e, sa);
 }
 
 void v2_ike_established(struct ike_engine *e, struct ike_sa *sa)
@@ -132,7 +132,7 @@ void v2_kick(struct ike_engine *e, struct ike_sa *sa)
 		err = v2_delete_ike_start(e, sa);
 		if (err) {
 			ike_start_failed(e, sa, err, "DELETE");
-			sa->state = IKE_S_DEAD;
+			sa_ike_kill(e, sa);
 		}
 		return;
 	}
@@ -182,12 +182,18 @@ void v2_kick(struct ike_engine *e, struct ike_sa *sa)
 }
 
 /* Free what died, then tell waiting "clear" callers. */
-static void ike_reap(struct ike_engine *e)
+/*
+ * Free the DEAD IKE SAs.  Called after every engine call, so it walks
+ * the list only when sa_ike_kill() counted one: with thousands of IKE
+ * SAs, a walk per datagram was most of a responder's time.  all: walk
+ * anyway, as the timers do (they walk every IKE SA themselves).
+ */
+static void ike_reap_all(struct ike_engine *e, bool all)
 {
 	struct ike_sa *sa, *next;
 	struct ike_clear **pp;
 
-	for (sa = e->sas; sa; sa = next) {
+	for (sa = (all || e->n_dead) ? e->sas : NULL; sa; sa = next) {
 		next = sa->next;
 		if (sa->state == IKE_S_DEAD)
 			sa_ike_free(e, sa);
@@ -203,6 +209,11 @@ static void ike_reap(struct ike_engine *e)
 		c->done(c->arg, c->deleted);
 		free(c);
 	}
+}
+
+static void ike_reap(struct ike_engine *e)
+{
+	ike_reap_all(e, false);
 }
 
 static uint8_t ike_task_exchange(uint8_t task)
@@ -263,7 +274,7 @@ static void ike_request(struct ike_engine *e, struct ike_sa *sa,
 		e->stats.malformed++;
 		ike_refuse(e, sa, h, bad, 0);
 		if (sa->state == IKE_S_INIT_DONE)
-			sa->state = IKE_S_DEAD;
+			sa_ike_kill(e, sa);
 		return;
 	}
 	sa->msgid_in++;
@@ -723,7 +734,7 @@ void ike_engine_run_timers(struct ike_engine *e, uint64_t now_ms)
 				ike_want_tunnel(e, t->ifname);
 		}
 	}
-	ike_reap(e);
+	ike_reap_all(e, true);
 }
 
 static bool ike_parse_addr(const char *s, struct sockaddr_storage *ss)
@@ -760,7 +771,7 @@ int ike_engine_clear(struct ike_engine *e, const char *peer,
 		    (peer && !sa_addr_equal(&sa->remote, &addr)))
 			continue;
 		if (sa->state < IKE_S_ESTABLISHED) {
-			sa->state = IKE_S_DEAD;
+			sa_ike_kill(e, sa);
 			continue;
 		}
 		sa->clear = c;
@@ -783,7 +794,7 @@ void ike_engine_shutdown(struct ike_engine *e, uint64_t now_ms)
 		if (sa->state == IKE_S_DELETING)
 			continue;
 		if (sa->state != IKE_S_ESTABLISHED || sa->pol.v.suppress_delete) {
-			sa->state = IKE_S_DEAD;
+			sa_ike_kill(e, sa);
 			continue;
 		}
 		while (sa->children)
@@ -874,7 +885,7 @@ int ike_engine_reload(struct ike_engine *e, const struct policy_config *cfg,
 			       sa->tunnel);
 			sa->want_delete = true;
 		} else if (sa->state != IKE_S_DELETING) {
-			sa->state = IKE_S_DEAD;
+			sa_ike_kill(e, sa);
 		}
 	}
 	e->cfg = cfg;

@@ -217,9 +217,19 @@ void sa_half_done(struct ike_engine *e, struct ike_sa *sa)
 	}
 }
 
+void sa_ike_kill(struct ike_engine *e, struct ike_sa *sa)
+{
+	if (sa->state != IKE_S_DEAD)
+		e->n_dead++;
+	sa->state = IKE_S_DEAD;
+}
+
 void sa_ike_free(struct ike_engine *e, struct ike_sa *sa)
 {
 	bool was_up = sa->was_up;
+
+	if (sa->state == IKE_S_DEAD && e->n_dead)
+		e->n_dead--;
 
 	while (sa->children)
 		sa_child_free(e, sa, sa->children);

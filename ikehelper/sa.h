@@ -161,6 +161,8 @@ struct ike_engine {
 	uint32_t hash_key;		/* random: peers choose SPIi */
 	/* RFC 7296 2.6: past this many half-open IKE SAs, ask for COOKIEs. */
 	unsigned int n_half, cookie_threshold;
+	/* IKE SAs marked DEAD (sa_ike_kill) and not yet freed. */
+	unsigned int n_dead;
 	uint8_t cookie_secret[32];
 	const struct policy_config *cfg;
 	struct ike_sa *sas;
@@ -182,6 +184,11 @@ struct ike_sa *sa_ike_new(struct ike_engine *e, const struct policy_effective *p
 			  bool initiator);
 /* Unlink and free; Child SAs are removed from the kernel first. */
 void sa_ike_free(struct ike_engine *e, struct ike_sa *sa);
+/*
+ * Mark sa DEAD: it is freed once the engine call that killed it is done
+ * (ike_reap), so that no caller up the stack holds a freed SA.
+ */
+void sa_ike_kill(struct ike_engine *e, struct ike_sa *sa);
 struct ike_sa *sa_ike_find(struct ike_engine *e, const uint8_t spi_i[8],
 			   const uint8_t spi_r[8]);
 struct ike_sa *sa_ike_find_half(struct ike_engine *e, const uint8_t spi_i[8],

@@ -219,7 +219,7 @@ static struct ike_sa *v2_ike_successor(struct ike_engine *e, struct ike_sa *sa,
 		err = v2_init_derive(n, skeyseed, ni, nr);
 	secbuf_free(skeyseed);
 	if (err) {
-		n->state = IKE_S_DEAD;
+		sa_ike_kill(e, n);
 		return NULL;
 	}
 	n->successor = true;
@@ -754,7 +754,7 @@ void v2_ccsa_response(struct ike_engine *e, struct ike_sa *sa,
 		return;
 	sa_ike_reset_req(sa);
 	if (sa->peer_deleted) {
-		sa->state = IKE_S_DEAD;
+		sa_ike_kill(e, sa);
 		return;
 	}
 	v2_kick(e, sa);

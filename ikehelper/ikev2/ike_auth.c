@@ -176,7 +176,7 @@ static void v2_initial_contact(struct ike_engine *e, struct ike_sa *sa)
 			continue;
 		sa_log(e, LOG_INFO, "%s: INITIAL_CONTACT: dropping the old IKE SA",
 		       sa->tunnel);
-		o->state = IKE_S_DEAD;
+		sa_ike_kill(e, o);
 	}
 }
 
@@ -268,7 +268,7 @@ void v2_auth_request(struct ike_engine *e, struct ike_sa *sa,
 		e->stats.malformed++;
 		v2_send_response_notify(e, sa, IKEV2_EXCH_IKE_AUTH, msgid,
 					IKEV2_N_INVALID_SYNTAX);
-		sa->state = IKE_S_DEAD;
+		sa_ike_kill(e, sa);
 		return;
 	}
 	v2_id_from_pl(&id, &idi);
@@ -312,7 +312,7 @@ fail:
 	e->stats.auth_failed++;
 	v2_send_response_notify(e, sa, IKEV2_EXCH_IKE_AUTH, msgid,
 				IKEV2_N_AUTHENTICATION_FAILED);
-	sa->state = IKE_S_DEAD;
+	sa_ike_kill(e, sa);
 }
 
 /* Initiator: the first Child SA from the response. */

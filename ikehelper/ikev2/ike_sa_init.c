@@ -465,7 +465,7 @@ void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 	    v2_init_keys(sa, &ke)) {
 		/* A bad public value, most likely. */
 		e->stats.malformed++;
-		sa->state = IKE_S_DEAD;
+		sa_ike_kill(e, sa);
 		sa_ike_free(e, sa);
 		v2_send_init_notify(e, local, remote, natt, &m->hdr,
 				    IKEV2_N_INVALID_SYNTAX, NULL, 0);

@@ -161,7 +161,7 @@ void v2_info_request(struct ike_engine *e, struct ike_sa *sa,
 		if (sa->req.task == TASK_IKE_REKEY)
 			sa->peer_deleted = true;
 		else
-			sa->state = IKE_S_DEAD;
+			sa_ike_kill(e, sa);
 	}
 }
 
@@ -175,7 +175,7 @@ void v2_info_response(struct ike_engine *e, struct ike_sa *sa,
 			sa_child_free(e, sa, sa->req.child);
 		break;
 	case TASK_IKE_DELETE:
-		sa->state = IKE_S_DEAD;
+		sa_ike_kill(e, sa);
 		break;
 	default:
 		break;
