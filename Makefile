@@ -22,7 +22,7 @@ KVERS ?= 6.1 6.12
 
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/*/*.h uapi/linux/*.h)
 
-.PHONY: all module user ikehelper tools ikeload deps check unit demo bench \
+.PHONY: all module user ikehelper tools ikeload selftest-progs deps check unit demo bench \
 	bench-ike install install-module install-user clean help lint print-kdir
 
 all: module user
@@ -40,7 +40,7 @@ $(KBUILD_OUT)/ikevti.ko: $(KMOD_SRC)
 	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/kmod $(CURDIR)/uapi $(KBUILD_OUT)/
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KBUILD_OUT) W=1 IKEVTI_WERROR=1 IKEVTI_SELFTEST=1 modules
 
-user: ikehelper tools ikeload
+user: ikehelper tools ikeload selftest-progs
 
 ikehelper:
 	$(MAKE) -C ikehelper
@@ -51,6 +51,10 @@ ikeload:
 
 tools:
 	$(MAKE) -C tools
+
+# What the selftests run besides scripts (rekey.sh's C flood sender).
+selftest-progs:
+	$(MAKE) -C selftests all
 
 deps:
 	@tools/install-deps $(if $(filter 6.12,$(KVERS)),--with-6.12)
@@ -103,6 +107,7 @@ clean:
 	$(MAKE) -C tools clean
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests/ike clean
+	$(MAKE) -C selftests clean
 
 lint: module
 	@tools/lint $(KDIR)
