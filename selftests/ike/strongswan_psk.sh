@@ -15,9 +15,9 @@
 # then: charon rekeys the Child SA, charon rekeys the IKE SA, and one side
 # deletes (ikevtictl clear sa when ikehelper initiated, swanctl
 # --terminate when charon did), after which every SA ikehelper added is
-# removed again.  Two more cells (ikehelper initiator, responder) let
-# ikehelper rekey both SAs itself, from short lifetimes, and check SIGHUP
-# and SIGTERM (IKEHELPER_REKEY=0 skips them: they take 200 s).
+# removed again.  Two more cells let ikehelper rekey both SAs itself: as
+# initiator from short lifetimes (IKEHELPER_REKEY=0 skips it: it takes
+# 100 s), as responder on ikevtictl rekey; both check SIGHUP and SIGTERM.
 # IKE_ONLY=REGEX runs only the matrix cells whose name matches, e.g.
 # IKE_ONLY='initiator cbc group 14'.
 #
@@ -222,12 +222,16 @@ for role in initiator responder; do
 	cell "$role" gcm 19 6
 done
 
-# self_rekey ROLE: ikehelper rekeys on its own, the Child SA after 60 s
-# (120 s lifetime, 60 s margin), the IKE SA after 90 s (120 s, 30 s
-# margin), a responder somewhat later.  On the way: SIGHUP with the same file keeps the SAs, SIGHUP
-# with a broken file keeps the running configuration.
+# self_rekey ROLE HOW: ikehelper rekeys both SAs itself.  HOW lifetime:
+# on its own, the Child SA after 60 s (120 s lifetime, 60 s margin), the
+# IKE SA after 90 s (120 s, 30 s margin), a responder somewhat later.
+# HOW command: at once, on "ikevtictl rekey child-sa|ike-sa" (the same
+# exchanges, without two minutes of waiting).  On the way: SIGHUP with the
+# same file keeps the SAs, SIGHUP with a broken file keeps the running
+# configuration.
 self_rekey() {
-	local role=$1 name="ikehelper rekeys, as $1" spi lines
+	local role=$1 how=$2 name="ikehelper rekeys ($2), as $1" spi lines
+	local wait_child=100 wait_ike=40
 
 	: > "$IKE_TMP/R/charon.log"
 	ike_swanctl_conf R local="$IKE_ADDR_R" remote="$IKE_ADDR_L" \
@@ -265,12 +269,22 @@ self_rekey() {
 
 	# A responder rekeys later than an initiator would (ikehelper: 90 s
 	# instead of 60), so that the two do not collide: allow for both.
-	ike_wait 100 grep -q "parsed CREATE_CHILD_SA request.*N(REKEY_SA)" \
+	if [ "$how" = command ]; then
+		wait_child=10
+		wait_ike=10
+		ikectl rekey child-sa ikevti0 >/dev/null
+		ike_ok $? "$name: ikevtictl rekey child-sa"
+	fi
+	ike_wait "$wait_child" grep -q "parsed CREATE_CHILD_SA request.*N(REKEY_SA)" \
 		"$IKE_TMP/R/charon.log"
 	ike_ok $? "$name: ikehelper rekeys the Child SA"
 	sleep 1
 	keys_match "$name: after ikehelper's Child SA rekey" 4
-	ike_wait 40 charon_spi_changed "$spi"
+	if [ "$how" = command ]; then
+		ikectl rekey ike-sa ikevti0 >/dev/null
+		ike_ok $? "$name: ikevtictl rekey ike-sa"
+	fi
+	ike_wait "$wait_ike" charon_spi_changed "$spi"
 	ike_ok $? "$name: ikehelper rekeys the IKE SA"
 	ike_wait 5 ike_charon_established R
 	ike_ok $? "$name: the Child SA survives"
@@ -281,10 +295,11 @@ self_rekey() {
 	ike_ok $? "$name: SIGTERM: every SA ikehelper installed was removed"
 }
 
-if [ "${IKEHELPER_REKEY:-1}" = 1 ]; then
-	for role in initiator responder; do
-		[[ "ikehelper rekeys, as $role" =~ ${IKE_ONLY:-.} ]] &&
-			self_rekey "$role"
-	done
-fi
+# Lifetimes as initiator (two minutes), the command as responder.
+# IKEHELPER_REKEY=0 skips the lifetime cell.
+[ "${IKEHELPER_REKEY:-1}" = 1 ] &&
+	[[ "ikehelper rekeys (lifetime), as initiator" =~ ${IKE_ONLY:-.} ]] &&
+	self_rekey initiator lifetime
+[[ "ikehelper rekeys (command), as responder" =~ ${IKE_ONLY:-.} ]] &&
+	self_rekey responder command
 ike_done
