@@ -162,18 +162,6 @@ show_sas() {
 	echo "# XFRM (mirrored):"; xfrm_spis | sed 's/^/#   /'
 }
 
-charon_spi() {
-	ike_swanctl R --list-sas 2>/dev/null |
-		sed -n 's/.*ESTABLISHED, IKEv2, \([0-9a-f]*\)_i.*/\1/p' | head -n1
-}
-
-charon_spi_changed() {
-	local now
-
-	now=$(charon_spi)
-	[ -n "$now" ] && [ "$now" != "$1" ]
-}
-
 ikevti_spis_changed() {
 	local now
 
@@ -211,10 +199,10 @@ ike_rekey_step() {
 	local desc=$1 spi before
 	shift
 
-	spi=$(charon_spi)
+	spi=$(ike_spi R)
 	before=$(ikevti_spis)
 	"$@" >/dev/null 2>&1
-	ike_wait 15 charon_spi_changed "$spi"
+	ike_wait 15 ike_spi_changed R "$spi"
 	log_test $? "$desc: a new IKE SA"
 	sleep 0.5
 	check_eq "$desc: the Child SA is untouched" "$before" "$(ikevti_spis)"

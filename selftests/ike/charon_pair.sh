@@ -39,19 +39,6 @@ keys_agree() {
 	fi
 }
 
-# ike_spi NAME: the initiator SPI of NAME's established IKE SA.
-ike_spi() {
-	ike_swanctl "$1" --list-sas 2>/dev/null |
-		sed -n 's/.*ESTABLISHED, IKEv2, \([0-9a-f]*\)_i.*/\1/p' | head -n1
-}
-
-ike_spi_changed() {
-	local now
-
-	now=$(ike_spi "$1")
-	[ -n "$now" ] && [ "$now" != "$2" ]
-}
-
 # case NAME IKE-PROPOSAL ESP-PROPOSAL EKEY-HEX-LEN AKEY?
 run_case() {
 	local name=$1 ike=$2 esp=$3 ehex=$4

@@ -290,6 +290,20 @@ ike_swanctl_load() {
 		--file "$IKE_TMP/$1/swanctl/swanctl.conf" >/dev/null
 }
 
+# ike_spi NAME: the initiator SPI of charon NAME's established IKE SA;
+# ike_spi_changed NAME OLD: it is there and no longer OLD.
+ike_spi() {
+	ike_swanctl "$1" --list-sas 2>/dev/null |
+		sed -n 's/.*ESTABLISHED, IKEv2, \([0-9a-f]*\)_i.*/\1/p' | head -n1
+}
+
+ike_spi_changed() {
+	local now
+
+	now=$(ike_spi "$1")
+	[ -n "$now" ] && [ "$now" != "$2" ]
+}
+
 # ike_wait TIMEOUT CMD...: retry CMD every 0.2 s until it succeeds.
 ike_wait() {
 	local t=$1 i

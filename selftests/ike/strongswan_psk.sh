@@ -115,18 +115,6 @@ sa_balance() {
 	[ -n "$added" ] && [ "$added" = "$deleted" ]
 }
 
-charon_spi() {
-	ike_swanctl R --list-sas 2>/dev/null |
-		sed -n 's/.*ESTABLISHED, IKEv2, \([0-9a-f]*\)_i.*/\1/p' | head -n1
-}
-
-charon_spi_changed() {
-	local now
-
-	now=$(charon_spi)
-	[ -n "$now" ] && [ "$now" != "$1" ]
-}
-
 charon_no_sa() {
 	! ike_swanctl R --list-sas 2>/dev/null | grep -q ESTABLISHED
 }
@@ -190,13 +178,13 @@ cell() {
 	sleep 0.5
 	keys_match "$name: after charon's Child SA rekey" 4
 
-	spi=$(charon_spi)
+	spi=$(ike_spi R)
 	ike_swanctl R --rekey --ike t >/dev/null
-	ike_wait 5 charon_spi_changed "$spi"
+	ike_wait 5 ike_spi_changed R "$spi"
 	ike_ok $? "$name: charon rekeys the IKE SA"
 	ike_wait 5 ike_charon_established R
 	ike_ok $? "$name: the Child SA survives the IKE SA rekey"
-	ikectl show ike-sa 2>/dev/null | grep -qi "$(charon_spi)"
+	ikectl show ike-sa 2>/dev/null | grep -qi "$(ike_spi R)"
 	ike_ok $? "$name: ikevtictl show ike-sa lists the new IKE SA"
 
 	if [ "$role" = initiator ]; then
@@ -252,17 +240,17 @@ self_rekey() {
 	grep -q '^CapEff:[[:space:]]*0000000000001000$' "/proc/$IKEH_PID/status"
 	ike_ok $? "$name: the daemon holds CAP_NET_ADMIN only"
 
-	spi=$(charon_spi)
+	spi=$(ike_spi R)
 	lines=$(wc -l < "$IKEH/record")
 	kill -HUP "$IKEH_PID"
 	sleep 1
-	[ "$(charon_spi)" = "$spi" ] && [ "$(wc -l < "$IKEH/record")" = "$lines" ]
+	[ "$(ike_spi R)" = "$spi" ] && [ "$(wc -l < "$IKEH/record")" = "$lines" ]
 	ike_ok $? "$name: SIGHUP, same file: the SAs stay as they are"
 	cp "$IKEH/ikehelper.conf" "$IKEH/good.conf"
 	echo "  no-such-command" >> "$IKEH/ikehelper.conf"
 	kill -HUP "$IKEH_PID"
 	sleep 1
-	kill -0 "$IKEH_PID" && [ "$(charon_spi)" = "$spi" ] &&
+	kill -0 "$IKEH_PID" && [ "$(ike_spi R)" = "$spi" ] &&
 		grep -q "keeping the running configuration" "$IKEH/ikehelper.log"
 	ike_ok $? "$name: SIGHUP, broken file: running configuration kept"
 	cp "$IKEH/good.conf" "$IKEH/ikehelper.conf"
@@ -284,7 +272,7 @@ self_rekey() {
 		ikectl rekey ike-sa ikevti0 >/dev/null
 		ike_ok $? "$name: ikevtictl rekey ike-sa"
 	fi
-	ike_wait "$wait_ike" charon_spi_changed "$spi"
+	ike_wait "$wait_ike" ike_spi_changed R "$spi"
 	ike_ok $? "$name: ikehelper rekeys the IKE SA"
 	ike_wait 5 ike_charon_established R
 	ike_ok $? "$name: the Child SA survives"
