@@ -107,8 +107,15 @@ static struct genl_family ikevti_genl_family;
 
 enum { IKEVTI_MCGRP_EVENTS_ID };
 
+/*
+ * Events name SPIs and, with ACQUIRE, the addresses and ports of traffic:
+ * only an admin of the namespace may listen, as only one may configure.
+ */
 static const struct genl_multicast_group ikevti_mcgrps[] = {
-	[IKEVTI_MCGRP_EVENTS_ID] = { .name = IKEVTI_MCGRP_EVENTS },
+	[IKEVTI_MCGRP_EVENTS_ID] = {
+		.name = IKEVTI_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 /* The ikevti device a request names, with a reference, or NULL. */

@@ -17,6 +17,11 @@ attributes as its VALUE:  '[[3, "u32", 5], [5, "nest", [[1, "u8", 1]]]]'
 Prints "ok" and one "attr TYPE HEX" line per reply attribute and exits 0,
 or prints "error ENAME: extack message" and exits 1.
 
+    genl.py [--family NAME] --join GROUP
+
+joins the family's multicast group GROUP and prints "joined", or "error
+ENAME: ..." and exits 1 when the kernel refuses.
+
     genl.py [--family NAME] --batch
 
 reads one request per line from standard input, "CMD ATTRIBUTES" as
@@ -47,6 +52,10 @@ GENL_ID_CTRL = 16
 CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
+CTRL_ATTR_MCAST_GROUPS = 7
+CTRL_ATTR_MCAST_GRP_NAME = 1
+CTRL_ATTR_MCAST_GRP_ID = 2
+NETLINK_ADD_MEMBERSHIP = 1
 NLMSGERR_ATTR_MSG = 1
 
 
@@ -114,7 +123,8 @@ class Genl:
                     return 0, "", replies
                 replies.append(m[4:])
 
-    def resolve(self, name):
+    def resolve(self, name, group=None):
+        """The family's id, or with group the id of that multicast group."""
         err, ext, replies = self.request(
             GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
             attr(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0"), version=2)
@@ -123,9 +133,17 @@ class Genl:
                                                    os.strerror(-err)))
         for rep in replies:
             for t, v in parse_attrs(rep):
-                if t == CTRL_ATTR_FAMILY_ID:
+                if t == CTRL_ATTR_FAMILY_ID and group is None:
                     return struct.unpack("=H", v[:2])[0]
-        raise OSError(errno.ENOENT, "family %s not found" % name)
+                if t == CTRL_ATTR_MCAST_GROUPS and group is not None:
+                    for _, grp in parse_attrs(v):
+                        g = dict(parse_attrs(grp))
+                        gname = g.get(CTRL_ATTR_MCAST_GRP_NAME, b"")
+                        if gname.rstrip(b"\0").decode() == group:
+                            return struct.unpack(
+                                "=I", g[CTRL_ATTR_MCAST_GRP_ID][:4])[0]
+        raise OSError(errno.ENOENT, "family %s%s not found" % (
+            name, "" if group is None else " group " + group))
 
 
 def encode_json(items):
@@ -167,15 +185,27 @@ def main():
     ap.add_argument("--version", type=int, default=1)
     ap.add_argument("--reserved", type=int, default=0)
     ap.add_argument("--tail", default="", help="hex bytes after the attributes")
+    ap.add_argument("--join", metavar="GROUP",
+                    help="join the multicast group GROUP")
     ap.add_argument("--batch", action="store_true",
                     help="requests from standard input, one per line")
     ap.add_argument("cmd", type=lambda s: int(s, 0), nargs="?")
     ap.add_argument("attrs", nargs="*")
     a = ap.parse_args()
-    if a.cmd is None and not a.batch:
+    if a.cmd is None and not a.batch and not a.join:
         ap.error("CMD is required")
 
     g = Genl()
+    if a.join:
+        try:
+            gid = g.resolve(a.family, a.join)
+            g.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, gid)
+        except OSError as e:
+            print("error %s: %s" % (errno.errorcode.get(e.errno, e.errno),
+                                    e.strerror))
+            return 1
+        print("joined")
+        return 0
     try:
         fam = g.resolve(a.family)
     except OSError as e:

@@ -130,8 +130,8 @@
  *   Request: IKEVTI_A_IFINDEX | IKEVTI_A_IFNAME [, IKEVTI_A_SA
  *            { IKEVTI_SA_A_ORIGIN }] (only the SAs of that origin)
  *
- * Events, multicast group IKEVTI_MCGRP_EVENTS, all carrying
- * IKEVTI_A_IFINDEX:
+ * Events, multicast group IKEVTI_MCGRP_EVENTS (joining it takes
+ * CAP_NET_ADMIN over the namespace), all carrying IKEVTI_A_IFINDEX:
  *
  * IKEVTI_CMD_EV_EXPIRE     IKEVTI_A_SA { DIR, SPI, COOKIE, CUR }
  *                          IKEVTI_A_EXPIRE_HARD flag for the hard limit;
