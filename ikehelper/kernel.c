@@ -1047,6 +1047,8 @@ static int kernel_put_sa(struct nl_msg *msg, const struct kernel_sa *sa,
 			return -EMSGSIZE;
 		if (sa->origin && nla_put_u8(msg, IKEVTI_SA_A_ORIGIN, sa->origin))
 			return -EMSGSIZE;
+		if (sa->has_seq && nla_put_u64(msg, IKEVTI_SA_A_SEQ, sa->seq))
+			return -EMSGSIZE;
 	}
 	if (what & KERNEL_SA_CHANGE) {
 		if (sa->has_replay_window &&

@@ -116,6 +116,8 @@ struct kernel_sa {
 	uint16_t encap_dport;
 	uint8_t origin;			/* IKEVTI_ORIGIN_*, 0: not sent */
 	uint32_t cookie;
+	bool has_seq;			/* outbound: numbers start after seq */
+	uint64_t seq;
 
 	/* Filled from replies only. */
 	uint32_t ifindex;
@@ -131,7 +133,8 @@ void kernel_sa_wipe(struct kernel_sa *sa);
 /*
  * IKEVTI_CMD_SA_NEW: sends dir, spi, enc, auth, the keys (when their
  * length is not 0), flags, cookie, and when set: replay_window,
- * lifetime (has_lifetime or any limit), selectors, encap ports, origin.
+ * lifetime (has_lifetime or any limit), selectors, encap ports, origin,
+ * seq (has_seq).
  * The request's copy of the keys is wiped once it is sent.
  */
 int kernel_sa_add(struct kernel_conn *kc, uint32_t ifindex,

@@ -302,12 +302,18 @@ void ikevti_esp_output(struct ikevti_sa *sa, struct sk_buff *skb, u8 nexthdr)
 	int nfrags, err;
 	u64 seq;
 
-	/* Numbers are never reused: past the end the SA only drops. */
-	seq = atomic64_inc_return(&sa->seq_out);
-	if (unlikely(seq > ikevti_sa_seq_max(sa))) {
+	/*
+	 * Numbers are never reused (RFC 4303 §3.3.3): past the end the SA
+	 * expires hard, which takes it off the device and tells the daemon.
+	 */
+	seq = atomic64_fetch_add_unless(&sa->seq_out, 1,
+					ikevti_sa_seq_max(sa));
+	if (unlikely(seq == ikevti_sa_seq_max(sa))) {
+		ikevti_sa_expire_now(sa);
 		err = -EOVERFLOW;
 		goto out;
 	}
+	seq++;
 
 	plen = ALIGN(skb->len + 2, sa->blksize);
 	padlen = plen - skb->len - 2;

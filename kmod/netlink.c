@@ -74,6 +74,7 @@ static const struct nla_policy ikevti_sa_policy[IKEVTI_SA_A_MAX + 1] = {
 		.reject_message = "IKEVTI_SA_A_CUR is reply-only",
 	},
 	[IKEVTI_SA_A_PAD]	= { .type = NLA_REJECT },
+	[IKEVTI_SA_A_SEQ]	= { .type = NLA_U64 },
 };
 
 static const struct nla_policy ikevti_genl_policy[IKEVTI_A_MAX + 1] = {
@@ -211,6 +212,27 @@ static int ikevti_parse_ts_list(const struct nlattr *list, struct ikevti_ts *ts,
 	return 0;
 }
 
+/* IKEVTI_SA_A_SEQ: where an outbound SA's numbers start. */
+static int ikevti_parse_seq(const struct nlattr *nla, struct ikevti_sa_config *c,
+			    struct netlink_ext_ack *extack)
+{
+	u64 max = c->flags & IKEVTI_SA_F_ESN ? U64_MAX : U32_MAX;
+
+	if (c->dir != IKEVTI_DIR_OUT) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "ikevti: a starting sequence number is for outbound SAs");
+		return -EINVAL;
+	}
+	c->seq = nla_get_u64(nla);
+	if (c->seq > max) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "ikevti: the sequence number exceeds 32 bits and the SA has no ESN");
+		return -ERANGE;
+	}
+	c->has_seq = true;
+	return 0;
+}
+
 /* Parse IKEVTI_A_SA; need_keys for SA_NEW. */
 static int ikevti_parse_sa(struct nlattr *nest, struct ikevti_sa_config *c,
 			   bool full, struct netlink_ext_ack *extack)
@@ -238,6 +260,17 @@ static int ikevti_parse_sa(struct nlattr *nest, struct ikevti_sa_config *c,
 		NL_SET_ERR_MSG_ATTR(extack, nest,
 				    "ikevti: an SA is named by IKEVTI_SA_A_DIR and IKEVTI_SA_A_SPI");
 		return -EINVAL;
+	}
+	/*
+	 * The module sends plain ESP only: an SA that asked for UDP
+	 * encapsulation would look configured and lose every packet.
+	 */
+	for (i = IKEVTI_SA_A_ENCAP_SPORT; i <= IKEVTI_SA_A_ENCAP_DPORT; i++) {
+		if (tb[i]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[i],
+					    "ikevti: UDP encapsulation (NAT-T) is not supported yet");
+			return -EOPNOTSUPP;
+		}
 	}
 	c->dir = nla_get_u8(tb[IKEVTI_SA_A_DIR]);
 	c->spi = nla_get_be32(tb[IKEVTI_SA_A_SPI]);
@@ -277,10 +310,11 @@ static int ikevti_parse_sa(struct nlattr *nest, struct ikevti_sa_config *c,
 		}
 		if (tb[IKEVTI_SA_A_FLAGS])
 			c->flags = nla_get_u32(tb[IKEVTI_SA_A_FLAGS]);
-		if (tb[IKEVTI_SA_A_ENCAP_SPORT])
-			c->encap_sport = htons(nla_get_u16(tb[IKEVTI_SA_A_ENCAP_SPORT]));
-		if (tb[IKEVTI_SA_A_ENCAP_DPORT])
-			c->encap_dport = htons(nla_get_u16(tb[IKEVTI_SA_A_ENCAP_DPORT]));
+		if (tb[IKEVTI_SA_A_SEQ]) {
+			err = ikevti_parse_seq(tb[IKEVTI_SA_A_SEQ], c, extack);
+			if (err)
+				return err;
+		}
 		if (tb[IKEVTI_SA_A_ORIGIN])
 			c->origin = nla_get_u8(tb[IKEVTI_SA_A_ORIGIN]);
 		if (tb[IKEVTI_SA_A_COOKIE])
@@ -288,14 +322,13 @@ static int ikevti_parse_sa(struct nlattr *nest, struct ikevti_sa_config *c,
 	} else {
 		static const int fixed[] = {
 			IKEVTI_SA_A_ENC, IKEVTI_SA_A_ENC_KEY, IKEVTI_SA_A_AUTH,
-			IKEVTI_SA_A_AUTH_KEY, IKEVTI_SA_A_FLAGS,
-			IKEVTI_SA_A_ENCAP_SPORT, IKEVTI_SA_A_ENCAP_DPORT,
+			IKEVTI_SA_A_AUTH_KEY, IKEVTI_SA_A_FLAGS, IKEVTI_SA_A_SEQ,
 		};
 
 		for (i = 0; i < ARRAY_SIZE(fixed); i++) {
 			if (tb[fixed[i]]) {
 				NL_SET_ERR_MSG_ATTR(extack, tb[fixed[i]],
-						    "ikevti: algorithms, keys, flags and ports of an SA never change; add a new SA");
+						    "ikevti: algorithms, keys, flags and sequence numbers of an SA never change; add a new SA");
 				return -EINVAL;
 			}
 		}
@@ -581,11 +614,6 @@ static int ikevti_put_sa(struct sk_buff *msg, struct ikevti_sa *sa, bool brief)
 		if (nla_put_u32(msg, IKEVTI_SA_A_REPLAY_WINDOW, window))
 			return -EMSGSIZE;
 	}
-	if (sa->encap_dport &&
-	    (nla_put_u16(msg, IKEVTI_SA_A_ENCAP_SPORT, ntohs(sa->encap_sport)) ||
-	     nla_put_u16(msg, IKEVTI_SA_A_ENCAP_DPORT, ntohs(sa->encap_dport))))
-		return -EMSGSIZE;
-
 	lt = nla_nest_start(msg, IKEVTI_SA_A_LIFETIME);
 	if (!lt)
 		return -EMSGSIZE;

@@ -180,9 +180,10 @@ struct ikevti_sa *ikevti_sa_lookup_out(struct ikevti_device *ikd,
 
 	*any = false;
 	list_for_each_entry_rcu(sa, &ikd->sa_out, list) {
-		*any = true;
+		/* One on its way out (hard expiry) is as good as none. */
 		if (atomic_read(&sa->expired) == 2)
 			continue;
+		*any = true;
 		if (ikevti_sa_match_flow(sa, f, true))
 			return sa;
 	}
@@ -269,6 +270,15 @@ static void ikevti_sa_expire_work(struct work_struct *work)
 	if (sa->lt[IKEVTI_LT_SOFT_SECS] && age >= sa->lt[IKEVTI_LT_SOFT_SECS])
 		ikevti_sa_soft_expire(sa, GFP_KERNEL);
 	ikevti_sa_apply_lifetimes(sa);
+}
+
+/*
+ * The SA can protect no further packet (its sequence numbers ran out):
+ * expire it as the hard limit would, so that it goes and the daemon hears.
+ */
+void ikevti_sa_expire_now(struct ikevti_sa *sa)
+{
+	ikevti_sa_hard_expire(sa);
 }
 
 /* Under ikd->sa_lock. */
@@ -389,13 +399,11 @@ int ikevti_sa_add(struct ikevti_device *ikd, const struct ikevti_sa_config *c,
 	sa->cookie = c->cookie;
 	sa->enc = c->enc;
 	sa->auth = c->auth;
-	sa->encap_sport = c->encap_sport;
-	sa->encap_dport = c->encap_dport;
 	memcpy(sa->lt, c->lt, sizeof(sa->lt));
 	sa->add_time = ktime_get_real_seconds();
 	refcount_set(&sa->ref, 1);
 	spin_lock_init(&sa->replay_lock);
-	atomic64_set(&sa->seq_out, 0);
+	atomic64_set(&sa->seq_out, c->seq);
 	INIT_RCU_WORK(&sa->free_work, ikevti_sa_free_work);
 	INIT_DELAYED_WORK(&sa->expire_work, ikevti_sa_expire_work);
 	INIT_WORK(&sa->kill_work, ikevti_sa_kill_work);

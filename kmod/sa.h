@@ -84,9 +84,6 @@ struct ikevti_sa {
 
 	struct ikevti_ts_set __rcu *ts;	/* NULL: everything */
 
-	__be16 encap_sport;
-	__be16 encap_dport;
-
 	struct ikevti_stats __percpu *stats;
 };
 
@@ -110,8 +107,8 @@ struct ikevti_sa_config {
 	u8 n_ts_remote;
 	struct ikevti_ts ts_local[IKEVTI_TS_MAX];
 	struct ikevti_ts ts_remote[IKEVTI_TS_MAX];
-	__be16 encap_sport;
-	__be16 encap_dport;
+	bool has_seq;
+	u64 seq;			/* outbound: the last number sent */
 	u8 origin;
 	u32 cookie;
 };
@@ -159,5 +156,6 @@ static inline u64 ikevti_sa_seq_max(const struct ikevti_sa *sa)
 
 void ikevti_sa_put(struct ikevti_sa *sa);
 void ikevti_sa_account(struct ikevti_sa *sa, unsigned int bytes);
+void ikevti_sa_expire_now(struct ikevti_sa *sa);
 
 #endif /* _IKEVTI_SA_H */

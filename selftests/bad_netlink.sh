@@ -174,6 +174,19 @@ t "IKEVTI_A_DEV_STATS in a request" "error EINVAL: IKEVTI_A_DEV_STATS is reply-o
 t "IKEVTI_SA_A_STATS nested, as a reply has it" "error EINVAL: NLA_F_NESTED not expected" \
 	$NEW "$(sa "$ID" "$(gcm)" '[16,"nest",[[1,"u64",1]]]')"
 
+# What the module does not do (yet) is refused, never accepted and ignored.
+NOENCAP="error EOPNOTSUPP: ikevti: UDP encapsulation (NAT-T) is not supported yet"
+t "a UDP encapsulation source port" "$NOENCAP" $NEW "$(sa "$ID" "$(gcm)" '[12,"u16",4500]')"
+t "a UDP encapsulation destination port" "$NOENCAP" $NEW "$(sa "$ID" "$(gcm)" '[13,"u16",4500]')"
+t "a starting sequence number on an inbound SA" \
+	"$EINVAL a starting sequence number is for outbound SAs" $NEW "$(sa "$ID" "$(gcm)" '[19,"u64",5]')"
+t "a starting sequence number beyond 32 bits without ESN" \
+	"error ERANGE: ikevti: the sequence number exceeds 32 bits and the SA has no ESN" \
+	$NEW "$(sa "$(id $OUT 0x3001)" "$(gcm)" '[19,"u64",4294967296]')"
+t "a starting sequence number of 8 bytes: with ESN, allowed" ok \
+	$NEW "$(sa "$(id $OUT 0x3001)" "$(gcm)" '[7,"u32",1]' '[19,"u64",4294967296]')"
+t "and away again" ok $DEL "$(sa "$(id $OUT 0x3001)")"
+
 # SPIs already taken.
 t "the same inbound SPI again" "error EEXIST: ikevti: an SA with this SPI and direction exists on the device" \
 	$NEW "$(sa "$(id $IN 0x1000)" "$(gcm)")"
@@ -186,7 +199,7 @@ t "the inbound SPI outbound: allowed" ok $NEW "$(sa "$(id $OUT 0x1000)" "$(gcm)"
 t "and away again" ok $DEL "$(sa "$(id $OUT 0x1000)")"
 
 # Changing, deleting and reading SAs.
-NEVER="$EINVAL algorithms, keys, flags and ports of an SA never change; add a new SA"
+NEVER="$EINVAL algorithms, keys, flags and sequence numbers of an SA never change; add a new SA"
 t "SA_SET: new keys" "$NEVER" $SET "$(sa "$(id $IN 0x1000)" "$(gcm)")"
 t "SA_SET: another algorithm" "$NEVER" $SET "$(sa "$(id $IN 0x1000)" "[3,\"u16\",$CBC]")"
 t "SA_SET: new flags" "$NEVER" $SET "$(sa "$(id $IN 0x1000)" '[7,"u32",1]')"
@@ -195,6 +208,8 @@ t "SA_SET: soft above hard" "$EINVAL a soft lifetime exceeds its hard lifetime" 
 t "SA_SET: a replay window above 2^20" "$RANGE" $SET "$(sa "$(id $IN 0x1000)" '[8,"u32",1048577]')"
 t "SA_SET: a selector that ends before it starts" "$EINVAL a selector range ends before it starts" \
 	$SET "$(sa "$(id $IN 0x1000)" "$(ts_remote "$(ts 0a000009 0a000001)")")"
+t "SA_SET: a starting sequence number" "$NEVER" $SET "$(sa "$(id $OUT 0x1001)" '[19,"u64",5]')"
+t "SA_SET: UDP encapsulation ports" "$NOENCAP" $SET "$(sa "$(id $IN 0x1000)" '[12,"u16",4500]')"
 t "SA_SET: an unknown SPI" "$ENOSA" $SET "$(sa "$(id $IN 0x9999)" '[8,"u32",64]')"
 t "SA_DEL: an unknown SPI" "$ENOSA" $DEL "$(sa "$(id $IN 0x9999)")"
 t "SA_DEL: the right SPI, the wrong direction" "$ENOSA" $DEL "$(sa "$(id $OUT 0x2000)")"

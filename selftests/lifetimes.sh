@@ -89,6 +89,7 @@ xfrm state add src 10.7.0.1 dst 10.7.0.2 proto esp spi 0x1001 mode tunnel replay
 xfrm state add src 10.7.0.1 dst 10.7.0.2 proto esp spi 0x1005 mode tunnel replay-window 32 $XAEAD
 xfrm state add src 10.7.0.1 dst 10.7.0.2 proto esp spi 0x1006 mode tunnel replay-window 32 $XAEAD
 xfrm state add src 10.7.0.2 dst 10.7.0.1 proto esp spi 0x2002 mode tunnel replay-window 32 $XAEAD
+xfrm state add src 10.7.0.1 dst 10.7.0.2 proto esp spi 0x1007 mode tunnel replay-window 32 $XAEAD
 EOF
 
 # Every event of ns A, each line prefixed with the time it arrived.
@@ -281,6 +282,25 @@ check_eq "expires it at once (within 1 s)" 1 \
 	"$(awk "BEGIN { print (\"$t_ev\" != \"\" && $t_ev - $t_set < 1) }")"
 check_eq "and it is gone" 0 "$(has_sa ikv0 out 0x1006)"
 
+# --- sequence numbers run out ------------------------------------------------
+out=$(ctl sa add ikv0 dir in spi 0x2007 enc aes-gcm key "$K" seq 5 2>&1)
+check_match "a starting sequence number is for outbound SAs" 'for outbound SAs' "$out"
+out=$(ctl sa add ikv0 dir out spi 0x1007 enc aes-gcm key "$K" seq 0x100000000 2>&1)
+check_match "and has 32 bits without esn" 'exceeds 32 bits' "$out"
+# devstat NAME: a counter of ikv0.
+devstat() { ctl --json link show ikv0 | grep -o "\"$1\":[0-9]*" | cut -d: -f2; }
+nosa0=$(devstat no_sa_out)
+ctl sa add ikv0 dir out spi 0x1007 enc aes-gcm key "$K" cookie 47 seq 0xfffffff0
+send A 192.168.2.1 500 20
+wait_ev "$(ev_expire 0x1007 47 hard)" 1 2
+check_eq "starting at 2^32 - 16, the first packet says the numbers run out" 1 \
+	"$(nev '"event":"seq-wrap",.*"spi":4103,"cookie":47')"
+check_eq "the 16th has none left: one hard expire, at seq 2^32 - 1" 1 \
+	"$(nev "$(ev_expire 0x1007 47 hard),\"cur\":{[^}]*\"seq\":4294967295[,}]")"
+check_eq "and the SA is gone" 0 "$(has_sa ikv0 out 0x1007)"
+check_eq "one packet counted as out of sequence numbers, the 4 after it as no SA" \
+	"1 4" "$(devstat seq_exhausted) $(($(devstat no_sa_out) - nosa0))"
+
 # --- seconds, the result -----------------------------------------------------
 wait_ev "$(ev_expire 0x3003 44 hard)" 1 $((${t_add%.*} + 8 - ${EPOCHREALTIME%.*}))
 t_soft=$(grep -m1 -- "$(ev_expire 0x3003 44 soft)" "$tmp/ev" | cut -d' ' -f1)
@@ -300,8 +320,8 @@ check_eq "and so is the carrier" 0 "$(wait_carrier ikv2 0)"
 kill -TERM "$recv_a" "$recv_b"
 wait "$recv_a" "$recv_b"
 seqs() { python3 -c 'import json, sys; print(*json.load(sys.stdin)["seqs"])' <"$1"; }
-check_eq "B received datagrams 100-107 (packet limit), 200-205 (set), 400-402" \
-	"$(echo {100..107} {200..205} 400 401 402)" "$(seqs "$tmp/recv.B")"
+check_eq "B received datagrams 100-107 (packet limit), 200-205 (set), 400-402, 500-514 (sequence numbers)" \
+	"$(echo {100..107} {200..205} 400 401 402 {500..514})" "$(seqs "$tmp/recv.B")"
 check_eq "A received datagrams 300-309 (byte limit)" "$(echo {300..309})" "$(seqs "$tmp/recv.A")"
 check_eq "the monitor saw no error" "" "$(cat "$tmp/monitor.err")"
 

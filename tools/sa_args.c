@@ -760,6 +760,18 @@ static int sa_opt_cookie(struct sa_parser *p, char **v)
 	return 0;
 }
 
+/* The last number sent; the kernel checks it against ESN and the direction. */
+static int sa_opt_seq(struct sa_parser *p, char **v)
+{
+	uint64_t n;
+
+	if (!sa_number(v[0], UINT64_MAX, &n))
+		return sa_fail(p, -EINVAL, "bad sequence number '%s'", v[0]);
+	p->a->sa.has_seq = true;
+	p->a->sa.seq = n;
+	return 0;
+}
+
 /* v[-1] is the keyword itself: "manual" or "negotiated". */
 static int sa_opt_origin(struct sa_parser *p, char **v)
 {
@@ -793,6 +805,7 @@ static const struct sa_opt sa_opts[] = {
 	{ "port", SA_CHANGE, true, 1, "P or P-P", sa_opt_port },
 	{ "encap", OP(ADD), false, 2, "SPORT DPORT", sa_opt_encap },
 	{ "cookie", OP(ADD), false, 1, "N", sa_opt_cookie },
+	{ "seq", OP(ADD), false, 1, "N", sa_opt_seq },
 	{ "manual", OP(FLUSH), false, 0, NULL, sa_opt_origin },
 	{ "negotiated", OP(FLUSH), false, 0, NULL, sa_opt_origin },
 };
@@ -958,7 +971,7 @@ void sa_args_usage(FILE *f)
 		"         [esn] [legacy] [replay-window N]\n"
 		"         [lifetime soft|hard secs|bytes|packets N]...\n"
 		"         [ts-local SEL [proto P] [port P[-P]]]... [ts-remote SEL ...]...\n"
-		"         [encap SPORT DPORT] [cookie N]\n"
+		"         [encap SPORT DPORT] [cookie N] [seq N]\n"
 		"  sa set DEV dir in|out spi SPI [replay-window N] [lifetime ...]...\n"
 		"         [ts-local SEL ...]... [ts-remote SEL ...]...\n"
 		"  sa del DEV dir in|out spi SPI\n"

@@ -101,8 +101,14 @@
  *         No list means "everything" on that side; a packet matches when
  *         its inner source is in a local entry and its destination in a
  *         remote one (outbound), or the other way round (inbound).
- *       IKEVTI_SA_A_ENCAP_SPORT    u16  UDP encapsulation (NAT-T) ports
- *       IKEVTI_SA_A_ENCAP_DPORT    u16
+ *       IKEVTI_SA_A_ENCAP_SPORT    u16  UDP encapsulation (NAT-T) ports:
+ *       IKEVTI_SA_A_ENCAP_DPORT    u16  reserved; refused with EOPNOTSUPP
+ *                                  until the module encapsulates
+ *       IKEVTI_SA_A_SEQ            u64  SA_NEW of an outbound SA only: the
+ *                                  last sequence number sent, so the first
+ *                                  packet carries SEQ + 1 (default 0); at
+ *                                  most 2^32 - 1 without ESN.  When the
+ *                                  numbers run out the SA expires hard
  *       IKEVTI_SA_A_ORIGIN         u8   IKEVTI_ORIGIN_*
  *       IKEVTI_SA_A_COOKIE         u32  opaque to the kernel; echoed in
  *                                  every event about the SA
@@ -134,7 +140,8 @@
  * CAP_NET_ADMIN over the namespace), all carrying IKEVTI_A_IFINDEX:
  *
  * IKEVTI_CMD_EV_EXPIRE     IKEVTI_A_SA { DIR, SPI, COOKIE, CUR }
- *                          IKEVTI_A_EXPIRE_HARD flag for the hard limit;
+ *                          IKEVTI_A_EXPIRE_HARD flag for the hard limit
+ *                          or an outbound SA out of sequence numbers;
  *                          after a hard expiry the SA is gone
  * IKEVTI_CMD_EV_ACQUIRE    traffic needs an outbound SA that does not
  *                          exist; at most one per device and second
@@ -165,7 +172,7 @@
 #define IKEVTI_MCGRP_EVENTS	"events"
 
 /* Bumped whenever this header gains a command or an attribute. */
-#define IKEVTI_API_VERSION	2
+#define IKEVTI_API_VERSION	3
 
 /* Largest anti-replay window, in packets. */
 #define IKEVTI_REPLAY_WINDOW_MAX	1048576
@@ -241,6 +248,7 @@ enum ikevti_sa_attr {
 	IKEVTI_SA_A_STATS,		/* reply only */
 	IKEVTI_SA_A_CUR,		/* reply only */
 	IKEVTI_SA_A_PAD,
+	IKEVTI_SA_A_SEQ,		/* u64, API 3 */
 
 	__IKEVTI_SA_A_MAX
 };
