@@ -583,10 +583,12 @@ static int ikevti_put_sa(struct sk_buff *msg, struct ikevti_sa *sa, bool brief)
 		IKEVTI_LT_A_SOFT_BYTES, IKEVTI_LT_A_HARD_BYTES,
 		IKEVTI_LT_A_SOFT_PACKETS, IKEVTI_LT_A_HARD_PACKETS,
 	};
+	const struct ikevti_lifetime *limits;
 	const struct ikevti_ts_set *ts;
 	struct ikevti_replay *r;
 	struct nlattr *nest, *lt;
 	u64 stats[IKEVTI_NSTATS];
+	u64 lts[IKEVTI_LT_N];
 	unsigned int i;
 	u32 window;
 	int err;
@@ -614,12 +616,18 @@ static int ikevti_put_sa(struct sk_buff *msg, struct ikevti_sa *sa, bool brief)
 		if (nla_put_u32(msg, IKEVTI_SA_A_REPLAY_WINDOW, window))
 			return -EMSGSIZE;
 	}
+	rcu_read_lock();
+	limits = rcu_dereference(sa->lt);
+	if (limits)
+		memcpy(lts, limits->lt, sizeof(lts));
+	else
+		memset(lts, 0, sizeof(lts));
+	rcu_read_unlock();
 	lt = nla_nest_start(msg, IKEVTI_SA_A_LIFETIME);
 	if (!lt)
 		return -EMSGSIZE;
 	for (i = 0; i < IKEVTI_LT_N; i++)
-		if (nla_put_u64_64bit(msg, lt_attr[i], sa->lt[i],
-				      IKEVTI_LT_A_PAD))
+		if (nla_put_u64_64bit(msg, lt_attr[i], lts[i], IKEVTI_LT_A_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(msg, lt);
 

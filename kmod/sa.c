@@ -213,6 +213,7 @@ static void ikevti_sa_free_work(struct work_struct *work)
 	ikevti_replay_free(rcu_dereference_protected(sa->replay, true));
 	free_percpu(sa->stats);
 	kfree(rcu_dereference_protected(sa->ts, true));
+	kfree(rcu_dereference_protected(sa->lt, true));
 	dev_put(sa->dev);
 	kfree_sensitive(sa);
 }
@@ -223,20 +224,42 @@ void ikevti_sa_put(struct ikevti_sa *sa)
 		queue_rcu_work(ikevti_wq, &sa->free_work);
 }
 
+/*
+ * The longest a timer may wait.  A limit further away than this is looked
+ * at again when the wait ends, so that no lifetime, up to 2^64 - 1
+ * seconds, can overflow the arithmetic: it just never comes.
+ */
+#define IKEVTI_LT_MAX_WAIT	((u64)(MAX_JIFFY_OFFSET / HZ) - 1)
+
+/* Seconds since the SA was added; the boot clock never steps back. */
+static u64 ikevti_sa_age(const struct ikevti_sa *sa)
+{
+	time64_t age = ktime_get_boottime_seconds() - sa->add_boot;
+
+	return age > 0 ? age : 0;
+}
+
+/* Arm expire_work for the next time limit to come, if any. */
 static void ikevti_sa_apply_lifetimes(struct ikevti_sa *sa)
 {
-	time64_t now = ktime_get_real_seconds();
-	time64_t next = 0, soft = sa->lt[IKEVTI_LT_SOFT_SECS];
-	time64_t hard = sa->lt[IKEVTI_LT_HARD_SECS];
+	const struct ikevti_lifetime *l;
+	u64 limit = 0, age, wait;
 
-	if (soft && atomic_read(&sa->expired) < 1)
-		next = sa->add_time + soft;
-	else if (hard)
-		next = sa->add_time + hard;
-	if (!next)
+	rcu_read_lock();
+	l = rcu_dereference(sa->lt);
+	if (l) {
+		if (l->lt[IKEVTI_LT_SOFT_SECS] && atomic_read(&sa->expired) < 1)
+			limit = l->lt[IKEVTI_LT_SOFT_SECS];
+		else
+			limit = l->lt[IKEVTI_LT_HARD_SECS];
+	}
+	rcu_read_unlock();
+	if (!limit)
 		return;
-	mod_delayed_work(ikevti_wq, &sa->expire_work,
-			 next > now ? (next - now) * HZ : 0);
+
+	age = ikevti_sa_age(sa);
+	wait = limit > age ? min(limit - age, IKEVTI_LT_MAX_WAIT) : 0;
+	mod_delayed_work(ikevti_wq, &sa->expire_work, wait * HZ);
 }
 
 static void ikevti_sa_kill_later(struct ikevti_sa *sa)
@@ -261,13 +284,28 @@ static void ikevti_sa_expire_work(struct work_struct *work)
 {
 	struct ikevti_sa *sa = container_of(to_delayed_work(work),
 					    struct ikevti_sa, expire_work);
-	time64_t age = ktime_get_real_seconds() - sa->add_time;
+	const struct ikevti_lifetime *l;
+	u64 soft = 0, hard = 0, age;
 
-	if (sa->lt[IKEVTI_LT_HARD_SECS] && age >= sa->lt[IKEVTI_LT_HARD_SECS]) {
+	rcu_read_lock();
+	l = rcu_dereference(sa->lt);
+	if (l) {
+		soft = l->lt[IKEVTI_LT_SOFT_SECS];
+		hard = l->lt[IKEVTI_LT_HARD_SECS];
+	}
+	rcu_read_unlock();
+
+	/*
+	 * Both sides are unsigned and the age is the boot clock's, so a
+	 * limit that is not reached yet is never mistaken for one that is,
+	 * and the re-arm below always waits at least a second.
+	 */
+	age = ikevti_sa_age(sa);
+	if (hard && age >= hard) {
 		ikevti_sa_hard_expire(sa);
 		return;
 	}
-	if (sa->lt[IKEVTI_LT_SOFT_SECS] && age >= sa->lt[IKEVTI_LT_SOFT_SECS])
+	if (soft && age >= soft)
 		ikevti_sa_soft_expire(sa, GFP_KERNEL);
 	ikevti_sa_apply_lifetimes(sa);
 }
@@ -327,18 +365,42 @@ void ikevti_sa_account(struct ikevti_sa *sa, unsigned int bytes)
 {
 	u64 b = atomic64_add_return(bytes, &sa->cur_bytes);
 	u64 p = atomic64_inc_return(&sa->cur_packets);
+	const struct ikevti_lifetime *l;
+	bool hard, soft;
 
 	WRITE_ONCE(sa->use_time, ktime_get_real_seconds());
-	if ((sa->lt[IKEVTI_LT_HARD_BYTES] && b >= sa->lt[IKEVTI_LT_HARD_BYTES]) ||
-	    (sa->lt[IKEVTI_LT_HARD_PACKETS] &&
-	     p >= sa->lt[IKEVTI_LT_HARD_PACKETS])) {
-		ikevti_sa_hard_expire(sa);
+	rcu_read_lock();
+	l = rcu_dereference(sa->lt);
+	if (!l) {
+		rcu_read_unlock();
 		return;
 	}
-	if ((sa->lt[IKEVTI_LT_SOFT_BYTES] && b >= sa->lt[IKEVTI_LT_SOFT_BYTES]) ||
-	    (sa->lt[IKEVTI_LT_SOFT_PACKETS] &&
-	     p >= sa->lt[IKEVTI_LT_SOFT_PACKETS]))
+	hard = (l->lt[IKEVTI_LT_HARD_BYTES] && b >= l->lt[IKEVTI_LT_HARD_BYTES]) ||
+	       (l->lt[IKEVTI_LT_HARD_PACKETS] &&
+		p >= l->lt[IKEVTI_LT_HARD_PACKETS]);
+	soft = (l->lt[IKEVTI_LT_SOFT_BYTES] && b >= l->lt[IKEVTI_LT_SOFT_BYTES]) ||
+	       (l->lt[IKEVTI_LT_SOFT_PACKETS] &&
+		p >= l->lt[IKEVTI_LT_SOFT_PACKETS]);
+	rcu_read_unlock();
+
+	if (hard)
+		ikevti_sa_hard_expire(sa);
+	else if (soft)
 		ikevti_sa_soft_expire(sa, GFP_ATOMIC);
+}
+
+/* The limits of c as a new set, NULL when it has none, or an ERR_PTR. */
+static struct ikevti_lifetime *ikevti_lifetime_new(const struct ikevti_sa_config *c)
+{
+	struct ikevti_lifetime *l;
+
+	if (!memchr_inv(c->lt, 0, sizeof(c->lt)))
+		return NULL;
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return ERR_PTR(-ENOMEM);
+	memcpy(l->lt, c->lt, sizeof(l->lt));
+	return l;
 }
 
 /* The selectors of c; NULL when it has none, or an ERR_PTR. */
@@ -378,6 +440,7 @@ int ikevti_sa_add(struct ikevti_device *ikd, const struct ikevti_sa_config *c,
 {
 	struct net *net = ikevti_underlay_net(ikd);
 	const struct ikevti_params *p;
+	struct ikevti_lifetime *lt;
 	struct ikevti_ts_set *ts;
 	struct ikevti_sa *sa;
 	u32 window;
@@ -399,8 +462,8 @@ int ikevti_sa_add(struct ikevti_device *ikd, const struct ikevti_sa_config *c,
 	sa->cookie = c->cookie;
 	sa->enc = c->enc;
 	sa->auth = c->auth;
-	memcpy(sa->lt, c->lt, sizeof(sa->lt));
 	sa->add_time = ktime_get_real_seconds();
+	sa->add_boot = ktime_get_boottime_seconds();
 	refcount_set(&sa->ref, 1);
 	spin_lock_init(&sa->replay_lock);
 	atomic64_set(&sa->seq_out, c->seq);
@@ -414,6 +477,12 @@ int ikevti_sa_add(struct ikevti_device *ikd, const struct ikevti_sa_config *c,
 		goto err_free;
 	}
 	RCU_INIT_POINTER(sa->ts, ts);
+	lt = ikevti_lifetime_new(c);
+	if (IS_ERR(lt)) {
+		err = PTR_ERR(lt);
+		goto err_free;
+	}
+	RCU_INIT_POINTER(sa->lt, lt);
 	sa->stats = ikevti_stats_alloc(GFP_KERNEL);
 	if (!sa->stats) {
 		err = -ENOMEM;
@@ -484,6 +553,7 @@ err_stats:
 	free_percpu(sa->stats);
 err_free:
 	kfree(rcu_dereference_protected(sa->ts, true));
+	kfree(rcu_dereference_protected(sa->lt, true));
 	kfree_sensitive(sa);
 	return err;
 }
@@ -492,16 +562,24 @@ int ikevti_sa_set(struct ikevti_device *ikd, const struct ikevti_sa_config *c,
 		  struct netlink_ext_ack *extack)
 {
 	struct ikevti_replay *old = NULL, *nr = NULL;
+	struct ikevti_lifetime *lt = NULL;
 	struct ikevti_ts_set *ts;
 	struct ikevti_sa *sa;
 	int err = 0;
 
-	if (c->has_lifetime && !ikevti_lifetimes_ok(c->lt, extack))
-		return -EINVAL;
+	if (c->has_lifetime) {
+		if (!ikevti_lifetimes_ok(c->lt, extack))
+			return -EINVAL;
+		lt = ikevti_lifetime_new(c);
+		if (IS_ERR(lt))
+			return PTR_ERR(lt);
+	}
 	if (c->has_replay_window && c->dir == IKEVTI_DIR_IN) {
 		nr = ikevti_replay_alloc(c->replay_window, GFP_KERNEL);
-		if (!nr)
+		if (!nr) {
+			kfree(lt);
 			return -ENOMEM;
+		}
 	}
 
 	mutex_lock(&ikd->sa_lock);
@@ -512,8 +590,13 @@ int ikevti_sa_set(struct ikevti_device *ikd, const struct ikevti_sa_config *c,
 		goto out;
 	}
 	if (c->has_lifetime) {
-		memcpy(sa->lt, c->lt, sizeof(sa->lt));
+		/* Readers see the old limits or the new ones, never a mix. */
+		lt = rcu_replace_pointer(sa->lt, lt,
+					 lockdep_is_held(&ikd->sa_lock));
 		ikevti_sa_apply_lifetimes(sa);
+		if (lt)
+			kfree_rcu(lt, rcu);
+		lt = NULL;
 	}
 	if (c->has_ts) {
 		ts = ikevti_ts_set_new(c);
@@ -544,6 +627,7 @@ out:
 		ikevti_replay_free(old);
 	}
 	ikevti_replay_free(nr);
+	kfree(lt);
 	return err;
 }
 

@@ -41,6 +41,15 @@ enum {
 	IKEVTI_LT_N,
 };
 
+/*
+ * An SA's limits, replaced as a whole by SA_SET while the datapath reads
+ * them, so that a reader never sees half of an update.  0: no limit.
+ */
+struct ikevti_lifetime {
+	struct rcu_head rcu;
+	u64 lt[IKEVTI_LT_N];
+};
+
 struct ikevti_sa {
 	struct hlist_node hnode;	/* inbound: ikevti_sa_hash */
 	struct list_head list;		/* ikd->sa_in or ikd->sa_out */
@@ -71,10 +80,11 @@ struct ikevti_sa {
 	spinlock_t replay_lock;		/* advance() and replacement */
 	struct ikevti_replay __rcu *replay;
 
-	u64 lt[IKEVTI_LT_N];		/* 0: no limit */
+	struct ikevti_lifetime __rcu *lt;	/* NULL: no limits */
 	atomic64_t cur_bytes;
 	atomic64_t cur_packets;
-	time64_t add_time;
+	time64_t add_time;		/* CLOCK_REALTIME, for user space */
+	time64_t add_boot;		/* CLOCK_BOOTTIME, for the limits */
 	time64_t use_time;
 	atomic_t expired;		/* 0, 1 soft, 2 hard */
 	bool wrap_warned;

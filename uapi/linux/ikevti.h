@@ -90,6 +90,9 @@
  *                                  absent: the link's default
  *       IKEVTI_SA_A_LIFETIME       nest  IKEVTI_LT_A_*, each u64, 0 = none
  *         SOFT_SECS HARD_SECS SOFT_BYTES HARD_BYTES SOFT_PACKETS HARD_PACKETS
+ *                                  any value is valid: seconds count on the
+ *                                  boot clock from the add, and a limit
+ *                                  beyond any uptime simply never comes
  *       IKEVTI_SA_A_TS_LOCAL       nest of IKEVTI_TS_A_ENTRY nests
  *       IKEVTI_SA_A_TS_REMOTE      nest of IKEVTI_TS_A_ENTRY nests
  *         IKEVTI_TS_A_ENTRY        nest
