@@ -70,15 +70,18 @@ struct ikevti_device *ikevti_device_by_addr(struct net *net,
 void ikevti_device_update_carrier(struct ikevti_device *ikd)
 {
 	const struct ikevti_params *p;
+	struct net *net;
 	bool up;
 
 	rcu_read_lock();
 	p = rcu_dereference(ikd->params);
-	up = p->mode == IKEVTI_MODE_ON_DEMAND || !list_empty(&ikd->sa_out);
+	net = ikevti_underlay_net(ikd);
+	up = net && (p->mode == IKEVTI_MODE_ON_DEMAND ||
+		     !list_empty(&ikd->sa_out));
 	if (up && p->link) {
 		struct net_device *ldev;
 
-		ldev = dev_get_by_index_rcu(ikevti_underlay_net(ikd), p->link);
+		ldev = dev_get_by_index_rcu(net, p->link);
 		up = ldev && netif_running(ldev) && netif_carrier_ok(ldev);
 	}
 	rcu_read_unlock();
@@ -262,6 +265,11 @@ static int ikevti_parse_params(struct net *net, struct ikevti_params *p,
 
 	if (data[IFLA_IKEVTI_LINK]) {
 		p->link = nla_get_u32(data[IFLA_IKEVTI_LINK]);
+		if (p->link && !net) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_IKEVTI_LINK],
+					    "ikevti: the underlay namespace of the device is gone");
+			return -ENETUNREACH;
+		}
 		if (p->link && !__dev_get_by_index(net, p->link)) {
 			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_IKEVTI_LINK],
 					    "ikevti: no such underlay device");
@@ -313,7 +321,7 @@ static int ikevti_newlink(struct net *src_net, struct net_device *dev,
 		return ret;
 	}
 	RCU_INIT_POINTER(ikd->params, p);
-	write_pnet(&ikd->creating_net, src_net);
+	RCU_INIT_POINTER(ikd->underlay, src_net);
 
 	ret = register_netdevice(dev);
 	if (ret < 0) {
@@ -392,7 +400,8 @@ static struct net *ikevti_get_link_net(const struct net_device *dev)
 {
 	struct ikevti_device *ikd = netdev_priv(dev);
 
-	return ikevti_underlay_net(ikd);
+	/* With its underlay gone, the device is where it lives. */
+	return ikevti_underlay_net(ikd) ?: dev_net(dev);
 }
 
 static struct rtnl_link_ops ikevti_link_ops __read_mostly = {
@@ -435,16 +444,55 @@ static struct notifier_block ikevti_notifier = {
 	.notifier_call = ikevti_netdev_event,
 };
 
+/*
+ * A namespace is going away: the devices whose underlay it is lose it,
+ * as WireGuard's do.  Their carrier goes, their SAs are flushed, and no
+ * lookup touches the namespace again.  The namespace core waits for an
+ * RCU grace period between pre_exit and freeing it, so datapath readers
+ * that still hold the old pointer finish first.
+ */
+static void __net_exit ikevti_net_pre_exit(struct net *net)
+{
+	struct ikevti_device *ikd;
+
+	rtnl_lock();
+	/* The list changes only under RTNL (newlink, ndo_uninit). */
+	list_for_each_entry(ikd, &ikevti_devices, node) {
+		if (rcu_access_pointer(ikd->underlay) != net)
+			continue;
+		mutex_lock(&ikd->sa_lock);
+		rcu_assign_pointer(ikd->underlay, NULL);
+		mutex_unlock(&ikd->sa_lock);
+		netif_carrier_off(ikd->dev);
+		ikevti_sa_flush(ikd, 0);
+		netdev_info(ikd->dev, "the underlay namespace is gone; the SAs are flushed\n");
+	}
+	rtnl_unlock();
+}
+
+static struct pernet_operations ikevti_net_ops = {
+	.pre_exit = ikevti_net_pre_exit,
+};
+
 int __init ikevti_device_init(void)
 {
 	int ret;
 
-	ret = register_netdevice_notifier(&ikevti_notifier);
+	ret = register_pernet_device(&ikevti_net_ops);
 	if (ret)
 		return ret;
+	ret = register_netdevice_notifier(&ikevti_notifier);
+	if (ret)
+		goto err_pernet;
 	ret = rtnl_link_register(&ikevti_link_ops);
 	if (ret)
-		unregister_netdevice_notifier(&ikevti_notifier);
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	unregister_netdevice_notifier(&ikevti_notifier);
+err_pernet:
+	unregister_pernet_device(&ikevti_net_ops);
 	return ret;
 }
 
@@ -453,4 +501,5 @@ void ikevti_device_uninit(void)
 	/* Deletes every ikevti device, in every namespace. */
 	rtnl_link_unregister(&ikevti_link_ops);
 	unregister_netdevice_notifier(&ikevti_notifier);
+	unregister_pernet_device(&ikevti_net_ops);
 }

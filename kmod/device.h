@@ -5,6 +5,7 @@
 #include <linux/in6.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/gro_cells.h>
 #include <net/net_namespace.h>
 
@@ -39,10 +40,14 @@ struct ikevti_params {
 struct ikevti_device {
 	struct net_device *dev;
 	/*
-	 * The namespace the link was created in.  The underlay stays there
-	 * even when the device itself is moved to another namespace.
+	 * The namespace the link was created in: the underlay stays there
+	 * even when the device itself is moved to another namespace.  It
+	 * holds no reference; when that namespace goes away its pre_exit
+	 * hook sets this to NULL and the device has no underlay from then
+	 * on.  Written under RTNL and sa_lock; read under RCU, RTNL or
+	 * sa_lock.
 	 */
-	possible_net_t creating_net;
+	struct net __rcu *underlay;
 	struct ikevti_params __rcu *params;
 
 	/* SAs; RCU for the datapath, sa_lock for changes.  Newest first. */
@@ -57,9 +62,13 @@ struct ikevti_device {
 	struct list_head node;		/* ikevti_devices */
 };
 
+/* The underlay namespace, or NULL when it is gone. */
 static inline struct net *ikevti_underlay_net(const struct ikevti_device *ikd)
 {
-	return read_pnet(&ikd->creating_net);
+	return rcu_dereference_check(ikd->underlay,
+				     rcu_read_lock_bh_held() ||
+				     lockdep_rtnl_is_held() ||
+				     lockdep_is_held(&ikd->sa_lock));
 }
 
 int ikevti_device_init(void);

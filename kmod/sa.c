@@ -438,9 +438,9 @@ static bool ikevti_lifetimes_ok(const u64 *lt, struct netlink_ext_ack *extack)
 int ikevti_sa_add(struct ikevti_device *ikd, const struct ikevti_sa_config *c,
 		  struct netlink_ext_ack *extack)
 {
-	struct net *net = ikevti_underlay_net(ikd);
 	const struct ikevti_params *p;
 	struct ikevti_lifetime *lt;
+	struct net *net;
 	struct ikevti_ts_set *ts;
 	struct ikevti_sa *sa;
 	u32 window;
@@ -454,7 +454,6 @@ int ikevti_sa_add(struct ikevti_device *ikd, const struct ikevti_sa_config *c,
 		return -ENOMEM;
 	sa->ikd = ikd;
 	sa->dev = ikd->dev;
-	sa->net = net;
 	sa->spi = c->spi;
 	sa->dir = c->dir;
 	sa->origin = c->origin ?: IKEVTI_ORIGIN_MANUAL;
@@ -513,6 +512,14 @@ int ikevti_sa_add(struct ikevti_device *ikd, const struct ikevti_sa_config *c,
 		err = -ENODEV;
 		goto err_unlock;
 	}
+	/* Read under sa_lock: the namespace's pre_exit clears it so. */
+	net = ikevti_underlay_net(ikd);
+	if (!net) {
+		NL_SET_ERR_MSG(extack, "ikevti: the underlay namespace of the device is gone");
+		err = -ENETUNREACH;
+		goto err_unlock;
+	}
+	sa->net = net;
 	if (ikevti_sa_find(ikd, sa->dir, sa->spi)) {
 		NL_SET_ERR_MSG(extack,
 			       "ikevti: an SA with this SPI and direction exists on the device");

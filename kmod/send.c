@@ -162,12 +162,11 @@ static u8 ikevti_outer_dsfield(const struct ikevti_params *p, u8 inner)
  * source is the local address, or the interface's own.  The outer header
  * is written here, so the packet needs room for it and the link header.
  */
-static int ikevti_xmit_nexthop(struct ikevti_device *ikd,
+static int ikevti_xmit_nexthop(struct ikevti_device *ikd, struct net *net,
 			       const struct ikevti_params *p,
 			       struct sk_buff *skb, u8 dsfield, u8 ttl,
 			       bool df)
 {
-	struct net *net = ikevti_underlay_net(ikd);
 	bool xnet = !net_eq(net, dev_net(ikd->dev));
 	struct net_device *ldev;
 	unsigned int len, hlen;
@@ -241,11 +240,10 @@ static int ikevti_xmit_nexthop(struct ikevti_device *ikd,
 	return 0;
 }
 
-static int ikevti_xmit4(struct ikevti_device *ikd,
+static int ikevti_xmit4(struct ikevti_device *ikd, struct net *net,
 			const struct ikevti_params *p, struct sk_buff *skb,
 			const struct ikevti_tx_cb *cb)
 {
-	struct net *net = ikevti_underlay_net(ikd);
 	u8 dsfield = ikevti_outer_dsfield(p, cb->dsfield);
 	/*
 	 * A pinned interface does not steer the lookup (with an oif the
@@ -278,11 +276,10 @@ static int ikevti_xmit4(struct ikevti_device *ikd,
 	return 0;
 }
 
-static int ikevti_xmit6(struct ikevti_device *ikd,
+static int ikevti_xmit6(struct ikevti_device *ikd, struct net *net,
 			const struct ikevti_params *p, struct sk_buff *skb,
 			const struct ikevti_tx_cb *cb)
 {
-	struct net *net = ikevti_underlay_net(ikd);
 	u8 dsfield = ikevti_outer_dsfield(p, cb->dsfield);
 	struct flowi6 fl6 = {
 		.daddr = p->remote.v6,
@@ -334,6 +331,7 @@ void ikevti_send_finish(struct ikevti_sa *sa, struct sk_buff *skb, int err)
 	struct ikevti_device *ikd = sa->ikd;
 	struct ikevti_tx_cb cb = *ikevti_tx_cb(skb);
 	const struct ikevti_params *p;
+	struct net *net;
 	u64 seq;
 
 	if (unlikely(err)) {
@@ -370,14 +368,18 @@ void ikevti_send_finish(struct ikevti_sa *sa, struct sk_buff *skb, int err)
 
 	rcu_read_lock_bh();
 	p = rcu_dereference_bh(ikd->params);
-	if (p->has_nexthop)
-		err = ikevti_xmit_nexthop(ikd, p, skb,
+	/* NULL once the underlay namespace is gone (see device.c). */
+	net = ikevti_underlay_net(ikd);
+	if (!net)
+		err = -ENETUNREACH;
+	else if (p->has_nexthop)
+		err = ikevti_xmit_nexthop(ikd, net, p, skb,
 					  ikevti_outer_dsfield(p, cb.dsfield),
 					  p->ttl ?: cb.ttl, cb.df);
 	else if (p->family == AF_INET)
-		err = ikevti_xmit4(ikd, p, skb, &cb);
+		err = ikevti_xmit4(ikd, net, p, skb, &cb);
 	else if (p->family == AF_INET6)
-		err = ikevti_xmit6(ikd, p, skb, &cb);
+		err = ikevti_xmit6(ikd, net, p, skb, &cb);
 	else
 		err = -EDESTADDRREQ;
 	rcu_read_unlock_bh();
