@@ -127,13 +127,19 @@ static void ikevti_dev_uninit(struct net_device *dev)
 	ikd->dead = true;
 	mutex_unlock(&ikd->sa_lock);
 	ikevti_sa_flush(ikd, 0);
-	gro_cells_destroy(&ikd->gro_cells);
 }
 
 static void ikevti_dev_free(struct net_device *dev)
 {
 	struct ikevti_device *ikd = netdev_priv(dev);
 
+	/*
+	 * Not in ndo_uninit: a packet still in an asynchronous cipher then
+	 * completes later and hands itself to gro_cells_receive().  Every
+	 * such packet holds its SA, and every SA the device, so the device's
+	 * destructor runs after the last of them, and the cells are unused.
+	 */
+	gro_cells_destroy(&ikd->gro_cells);
 	free_percpu(ikd->stats);
 	kfree(rcu_dereference_protected(ikd->params, true));
 }
