@@ -515,6 +515,7 @@ static const struct nla_policy kernel_stats_policy[IKEVTI_STATS_A_MAX + 1] = {
 	[IKEVTI_STATS_A_NOMEM] = KERNEL_POL_U64,
 	[IKEVTI_STATS_A_TS_UNACCEPTABLE] = KERNEL_POL_U64,
 	[IKEVTI_STATS_A_MISC] = KERNEL_POL_U64,
+	[IKEVTI_STATS_A_CRYPTO_BUSY] = KERNEL_POL_U64,
 };
 
 static const struct nla_policy kernel_cur_policy[IKEVTI_CUR_A_MAX + 1] = {
@@ -585,6 +586,8 @@ static const struct kernel_u64_field kernel_stats_fields[] = {
 	KERNEL_U64(IKEVTI_STATS_A_TS_UNACCEPTABLE, struct kernel_sa_stats,
 		   ts_unacceptable),
 	KERNEL_U64(IKEVTI_STATS_A_MISC, struct kernel_sa_stats, misc),
+	KERNEL_U64(IKEVTI_STATS_A_CRYPTO_BUSY, struct kernel_sa_stats,
+		   crypto_busy),
 };
 
 static const struct kernel_u64_field kernel_cur_fields[] = {

@@ -76,6 +76,7 @@ struct kernel_sa_stats {
 	uint64_t nomem;
 	uint64_t ts_unacceptable;
 	uint64_t misc;
+	uint64_t crypto_busy;		/* the cipher's queue was full */
 };
 
 /* IKEVTI_CUR_A_*: the SA's current use. */

@@ -280,9 +280,6 @@ static void ikevti_output_done_data(void *data, int err)
 	struct ikevti_sa *sa = r->sa;
 	struct sk_buff *skb = r->skb;
 
-	/* A backlogged request reports once more when it starts. */
-	if (err == -EINPROGRESS)
-		return;
 	kfree(r);
 	ikevti_send_finish(sa, skb, err);
 }
@@ -369,14 +366,19 @@ void ikevti_esp_output(struct ikevti_sa *sa, struct sk_buff *skb, u8 nexthdr)
 		goto out;
 	}
 
+	/*
+	 * No CRYPTO_TFM_REQ_MAY_BACKLOG: an asynchronous cipher whose queue
+	 * is full refuses the request (-ENOSPC, or -EBUSY from some), and
+	 * the packet is dropped and counted, as esp4 does, rather than
+	 * queued without limit under a flood.
+	 */
 	aead_request_set_tfm(req, sa->aead);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG,
-				  ikevti_output_done, r);
+	aead_request_set_callback(req, 0, ikevti_output_done, r);
 	aead_request_set_crypt(req, sg, sg, plen, r->iv);
 	aead_request_set_ad(req, sa->aadlen + sa->ivlen);
 
 	err = crypto_aead_encrypt(req);
-	if (err == -EINPROGRESS || err == -EBUSY)
+	if (err == -EINPROGRESS)
 		return;
 	kfree(r);
 out:
@@ -390,8 +392,6 @@ static void ikevti_input_done_data(void *data, int err)
 	struct sk_buff *skb = r->skb;
 	u64 seq = r->seq;
 
-	if (err == -EINPROGRESS)
-		return;
 	kfree(r);
 	ikevti_receive_finish(sa, skb, seq, err);
 }
@@ -436,14 +436,14 @@ void ikevti_esp_input(struct ikevti_sa *sa, struct sk_buff *skb, u64 seq)
 		goto out;
 	}
 
+	/* As for output: a full queue drops, it does not backlog. */
 	aead_request_set_tfm(req, sa->aead);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG,
-				  ikevti_input_done, r);
+	aead_request_set_callback(req, 0, ikevti_input_done, r);
 	aead_request_set_crypt(req, sg, sg, cryptlen, r->iv);
 	aead_request_set_ad(req, sa->aadlen + sa->ivlen);
 
 	err = crypto_aead_decrypt(req);
-	if (err == -EINPROGRESS || err == -EBUSY)
+	if (err == -EINPROGRESS)
 		return;
 	kfree(r);
 out:

@@ -568,8 +568,9 @@ static int ikevti_put_u64s(struct sk_buff *msg, int type, const u64 *v,
 
 	if (!nest)
 		return -EMSGSIZE;
+	/* Counters added later come after the pad attribute. */
 	for (i = first; i <= last; i++)
-		if (nla_put_u64_64bit(msg, i, v[i], pad))
+		if (i != pad && nla_put_u64_64bit(msg, i, v[i], pad))
 			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -644,7 +645,7 @@ static int ikevti_put_sa(struct sk_buff *msg, struct ikevti_sa *sa, bool brief)
 
 	ikevti_stats_sum(sa->stats, stats, IKEVTI_STATS_A_MAX + 1);
 	if (ikevti_put_u64s(msg, IKEVTI_SA_A_STATS, stats,
-			    IKEVTI_STATS_A_PACKETS, IKEVTI_STATS_A_MISC,
+			    IKEVTI_STATS_A_PACKETS, IKEVTI_STATS_A_MAX,
 			    IKEVTI_STATS_A_PAD))
 		return -EMSGSIZE;
 end:

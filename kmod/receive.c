@@ -132,6 +132,21 @@ out:
 	return err;
 }
 
+static unsigned int ikevti_rx_err_reason(int err)
+{
+	switch (err) {
+	case -EBADMSG:
+		return IKEVTI_STATS_A_INTEGRITY_FAILED;
+	case -ENOMEM:
+		return IKEVTI_STATS_A_NOMEM;
+	case -ENOSPC:
+	case -EBUSY:
+	case -EAGAIN:
+		return IKEVTI_STATS_A_CRYPTO_BUSY;
+	}
+	return IKEVTI_STATS_A_CIPHER_FAILED;
+}
+
 /* RFC 4303 §2.4: the pad bytes are 1, 2, 3, ... */
 static bool ikevti_padding_ok(struct sk_buff *skb, unsigned int off,
 			      unsigned int padlen)
@@ -176,10 +191,7 @@ void ikevti_receive_finish(struct ikevti_sa *sa, struct sk_buff *skb,
 	u8 trailer[2], outer;
 
 	if (unlikely(err)) {
-		ikevti_rx_drop(sa, skb, err == -EBADMSG ?
-			       IKEVTI_STATS_A_INTEGRITY_FAILED :
-			       err == -ENOMEM ? IKEVTI_STATS_A_NOMEM :
-			       IKEVTI_STATS_A_CIPHER_FAILED);
+		ikevti_rx_drop(sa, skb, ikevti_rx_err_reason(err));
 		goto out;
 	}
 

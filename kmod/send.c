@@ -344,6 +344,11 @@ void ikevti_send_finish(struct ikevti_sa *sa, struct sk_buff *skb, int err)
 		case -ENOMEM:
 			ikevti_stats_inc(sa->stats, IKEVTI_STATS_A_NOMEM);
 			break;
+		case -ENOSPC:
+		case -EBUSY:
+		case -EAGAIN:
+			ikevti_stats_inc(sa->stats, IKEVTI_STATS_A_CRYPTO_BUSY);
+			break;
 		default:
 			ikevti_stats_inc(sa->stats, IKEVTI_STATS_A_CIPHER_FAILED);
 		}

@@ -12,8 +12,8 @@
 #include <uapi/linux/ikevti.h>
 
 /* Large enough for either kind of counter set. */
-#define IKEVTI_NSTATS (IKEVTI_DEV_STATS_A_MAX + 1)
-static_assert(IKEVTI_STATS_A_MAX < IKEVTI_NSTATS);
+#define IKEVTI_NSTATS ((int)__IKEVTI_DEV_STATS_A_MAX > (int)__IKEVTI_STATS_A_MAX ? \
+		       (int)__IKEVTI_DEV_STATS_A_MAX : (int)__IKEVTI_STATS_A_MAX)
 
 struct ikevti_stats {
 	u64_stats_t c[IKEVTI_NSTATS];

@@ -37,6 +37,8 @@ gets one line on standard output:
                                  dummy   next header 59 (TFC dummy)
                                needs python3-cryptography; without it the
                                answer is "skip: ..."
+  flood SPI FIRST N            N valid packets numbered from FIRST, all
+                               crafted, then sent back to back
   barrage N SECS SEED          N packets of random length 0..1500 and
                                random bytes, the SPI random or one of
                                the keyed ones, as fast as possible but for
@@ -87,7 +89,7 @@ DIR_IN = 1
 SA_STATS = [None, "packets", "octets", "invalid_sa", "replay",
             "integrity_failed", "cipher_failed", "truncated",
             "invalid_padding", "unknown_proto", "nomem", "ts_unacceptable",
-            "misc"]
+            "misc", None, "crypto_busy"]
 DEV_STATS = [None, "encaps", "encrypt", "digest", "decaps", "decrypt",
              "verify", "send_errors", "recv_errors", "no_sa_out", "ts_out",
              "no_route", "seq_exhausted", "invalid_sa"]
@@ -183,7 +185,7 @@ class Counters:
             return
         spi = "0x%x" % struct.unpack("!I", a[SA_A_SPI])[0]
         for t, v in parse_attrs(a.get(SA_A_STATS, b"")):
-            if 0 < t < len(SA_STATS) and SA_STATS[t] != "octets":
+            if 0 < t < len(SA_STATS) and SA_STATS[t] not in (None, "octets"):
                 out["%s.%s" % (spi, SA_STATS[t])] = struct.unpack("=Q", v)[0]
         for t, v in parse_attrs(a.get(SA_A_CUR, b"")):
             if t == CUR_A_SEQ:
@@ -313,6 +315,22 @@ class Injector:
                              os.urandom(n))[:n]])
 
     def cmd_craft(self, spi, seq, kind, *opts):
+        pkt = self.craft(spi, seq, kind, *opts)
+        return self.inject([pkt]) if isinstance(pkt, bytes) else pkt
+
+    def cmd_flood(self, spi, first, count):
+        """count valid packets, numbered from first, crafted first and then
+        sent back to back."""
+        pkts = []
+        for seq in range(int(first), int(first) + int(count)):
+            pkt = self.craft(spi, str(seq), "valid")
+            if not isinstance(pkt, bytes):
+                return pkt
+            pkts.append(pkt)
+        return self.inject(pkts)
+
+    def craft(self, spi, seq, kind, *opts):
+        """The packet, or the answer that says why there is none."""
         if self.aead is None:
             try:
                 from cryptography.hazmat.primitives.ciphers import (
@@ -356,7 +374,7 @@ class Injector:
             pkt = body + hmac.new(keys[1], body, hashlib.sha256).digest()[:16]
         if kind == "badicv":
             pkt = pkt[:-1] + bytes([pkt[-1] ^ 0x80])
-        return self.inject([pkt])
+        return pkt
 
     def iface_drops(self):
         """tx drops of IF, from /proc/net/dev of the namespace we are in."""

@@ -35,7 +35,8 @@ static const struct show_field show_sa_stats[] = {
 	SF(struct kernel_sa_stats, unknown_proto, "unknown protocol", false),
 	SF(struct kernel_sa_stats, nomem, "out of memory", true),
 	SF(struct kernel_sa_stats, ts_unacceptable, "ts unacceptable", false),
-	SF(struct kernel_sa_stats, misc, "misc error", true),
+	SF(struct kernel_sa_stats, misc, "misc error", false),
+	SF(struct kernel_sa_stats, crypto_busy, "cipher busy", true),
 };
 
 static const struct show_field show_cur[] = {

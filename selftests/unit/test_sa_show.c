@@ -110,7 +110,7 @@ static void test_sa_text(void)
 	       "      packets 10, octets 1500\n"
 	       "      invalid sa 0, replay detected 2, integrity failure 0, cipher failure 0\n"
 	       "      packet truncated 0, invalid padding 0, unknown protocol 0, out of memory 0\n"
-	       "      ts unacceptable 0, misc error 1\n",
+	       "      ts unacceptable 0, misc error 1, cipher busy 0\n",
 	       "SA as text");
 	ok(no_key(out), "no key in the text");
 
@@ -190,7 +190,7 @@ static void test_sa_json(void)
 	       "\"stats\":{\"packets\":10,\"octets\":1500,\"invalid_sa\":0,"
 	       "\"replay\":2,\"integrity_failed\":0,\"cipher_failed\":0,"
 	       "\"truncated\":0,\"invalid_padding\":0,\"unknown_proto\":0,"
-	       "\"nomem\":0,\"ts_unacceptable\":0,\"misc\":1}}\n",
+	       "\"nomem\":0,\"ts_unacceptable\":0,\"misc\":1,\"crypto_busy\":0}}\n",
 	       "SA as JSON");
 	ok(no_key(out) && !strstr(out, "key"), "no key in the JSON");
 

@@ -359,6 +359,7 @@ enum ikevti_stats_attr {
 	IKEVTI_STATS_A_TS_UNACCEPTABLE,
 	IKEVTI_STATS_A_MISC,
 	IKEVTI_STATS_A_PAD,
+	IKEVTI_STATS_A_CRYPTO_BUSY,	/* the cipher's queue was full; API 3 */
 
 	__IKEVTI_STATS_A_MAX
 };
