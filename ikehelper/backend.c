@@ -96,6 +96,18 @@ static int ikevti_event_read(struct backend *be, kernel_event_fn fn,
 	return kernel_event_read(to_ikevti(be)->kc, fn, arg);
 }
 
+static int ikevti_tunnel_name(struct backend *be, uint32_t ifindex,
+			      char *name, size_t len)
+{
+	char buf[IF_NAMESIZE];
+
+	(void)be;
+	if (!if_indextoname(ifindex, buf) || strlen(buf) >= len)
+		return -ENODEV;
+	strcpy(name, buf);
+	return 0;
+}
+
 static void ikevti_close(struct backend *be)
 {
 	struct backend_ikevti *b = to_ikevti(be);
@@ -110,6 +122,7 @@ static const struct backend_ops ikevti_ops = {
 	.sa_get = ikevti_sa_get,
 	.event_fd = ikevti_event_fd,
 	.event_read = ikevti_event_read,
+	.tunnel_name = ikevti_tunnel_name,
 	.close = ikevti_close,
 };
 

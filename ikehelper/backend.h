@@ -24,6 +24,7 @@
 #ifndef IKEHELPER_BACKEND_H
 #define IKEHELPER_BACKEND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel.h"
@@ -42,6 +43,13 @@ struct backend_ops {
 	/* Kernel events (ACQUIRE, EXPIRE): fd to poll, or -1 if none. */
 	int (*event_fd)(struct backend *be);
 	int (*event_read)(struct backend *be, kernel_event_fn fn, void *arg);
+	/*
+	 * The tunnel an event is about: the name of the device whose
+	 * ifindex the event carries (sa_add's lookup the other way round).
+	 * 0, or -ENODEV.  May be NULL when event_fd is always -1.
+	 */
+	int (*tunnel_name)(struct backend *be, uint32_t ifindex, char *name,
+			   size_t len);
 	void (*close)(struct backend *be);
 };
 

@@ -9,7 +9,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -571,17 +570,29 @@ static struct child_sa *ike_child_by_spi(struct ike_engine *e, uint8_t dir,
 	return NULL;
 }
 
+/* The tunnel a kernel event is about, as the backend names its device. */
+static bool ike_event_tunnel(struct ike_engine *e,
+			     const struct kernel_event *ev, char *name,
+			     size_t len)
+{
+	struct backend *be = e->env.be;
+
+	return be && be->ops->tunnel_name &&
+	       !be->ops->tunnel_name(be, ev->ifindex, name, len);
+}
+
 void ike_engine_kernel_event(struct ike_engine *e,
 			     const struct kernel_event *ev, uint64_t now_ms)
 {
 	struct ike_sa *sa = NULL;
 	struct child_sa *c;
-	char name[IF_NAMESIZE];
+	char name[POLICY_IFNAMSIZ];
 
 	e->now_ms = now_ms;
 	switch (ev->cmd) {
 	case IKEVTI_CMD_EV_ACQUIRE:
-		if (!if_indextoname(ev->ifindex, name) || e->shutting_down)
+		if (!ike_event_tunnel(e, ev, name, sizeof(name)) ||
+		    e->shutting_down)
 			break;
 		sa_log(e, LOG_INFO, "%s: ACQUIRE: traffic needs an SA", name);
 		ike_want_tunnel(e, name);

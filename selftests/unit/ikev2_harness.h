@@ -29,18 +29,40 @@ struct rec {
 	char op;			/* 'a' add, 'd' del */
 	uint8_t dir;
 	uint32_t spi;
+	char tunnel[16];
 };
 
 struct fake_be {
 	struct backend be;
-	char tunnel[16];
+	char tunnel[16];		/* the last one an SA went to */
 	struct kernel_sa sa[MAX_SA];	/* installed now */
+	char sa_tunnel[MAX_SA][16];	/* ... on this device */
 	unsigned int n;
 	struct rec log[MAX_REC];
 	unsigned int n_log;
 	uint32_t last_out;		/* the newest outbound SA: in use */
 	unsigned int errors;
 };
+
+/* As in the kernel, each device has SAs of its own: SPIs may repeat. */
+static bool fb_is(const struct fake_be *f, unsigned int i, const char *tunnel,
+		  uint8_t dir, uint32_t spi)
+{
+	return f->sa[i].dir == dir && f->sa[i].spi == spi &&
+	       !strcmp(f->sa_tunnel[i], tunnel);
+}
+
+static void fb_record(struct fake_be *f, char op, const char *tunnel,
+		      uint8_t dir, uint32_t spi)
+{
+	struct rec *r = &f->log[f->n_log];
+
+	if (f->n_log >= MAX_REC)
+		return;
+	f->n_log++;
+	*r = (struct rec){ op, dir, spi, "" };
+	snprintf(r->tunnel, sizeof(r->tunnel), "%s", tunnel);
+}
 
 static int fb_add(struct backend *be, const char *tunnel,
 		  const struct kernel_sa *sa)
@@ -49,7 +71,7 @@ static int fb_add(struct backend *be, const char *tunnel,
 
 	snprintf(f->tunnel, sizeof(f->tunnel), "%s", tunnel);
 	for (unsigned int i = 0; i < f->n; i++) {
-		if (f->sa[i].dir == sa->dir && f->sa[i].spi == sa->spi) {
+		if (fb_is(f, i, tunnel, sa->dir, sa->spi)) {
 			f->errors++;
 			return -EEXIST;
 		}
@@ -58,9 +80,9 @@ static int fb_add(struct backend *be, const char *tunnel,
 		f->errors++;
 		return -ENOSPC;
 	}
+	snprintf(f->sa_tunnel[f->n], sizeof(f->sa_tunnel[0]), "%s", tunnel);
 	f->sa[f->n++] = *sa;
-	if (f->n_log < MAX_REC)
-		f->log[f->n_log++] = (struct rec){ 'a', sa->dir, sa->spi };
+	fb_record(f, 'a', tunnel, sa->dir, sa->spi);
 	if (sa->dir == IKEVTI_DIR_OUT)
 		f->last_out = sa->spi;
 	return 0;
@@ -71,12 +93,12 @@ static int fb_del(struct backend *be, const char *tunnel, uint8_t dir,
 {
 	struct fake_be *f = (struct fake_be *)be;
 
-	(void)tunnel;
-	if (f->n_log < MAX_REC)
-		f->log[f->n_log++] = (struct rec){ 'd', dir, spi };
+	fb_record(f, 'd', tunnel, dir, spi);
 	for (unsigned int i = 0; i < f->n; i++) {
-		if (f->sa[i].dir == dir && f->sa[i].spi == spi) {
+		if (fb_is(f, i, tunnel, dir, spi)) {
 			f->sa[i] = f->sa[--f->n];
+			memmove(f->sa_tunnel[i], f->sa_tunnel[f->n],
+				sizeof(f->sa_tunnel[i]));
 			if (dir == IKEVTI_DIR_OUT && f->last_out == spi) {
 				/* The kernel falls back to another outbound SA. */
 				f->last_out = 0;
@@ -100,9 +122,8 @@ static int fb_get(struct backend *be, const char *tunnel, uint8_t dir,
 	struct fake_be *f = (struct fake_be *)be;
 	const struct kernel_sa *sa = NULL;
 
-	(void)tunnel;
 	for (unsigned int i = 0; i < f->n && !sa; i++)
-		if (f->sa[i].dir == dir && f->sa[i].spi == spi)
+		if (fb_is(f, i, tunnel, dir, spi))
 			sa = &f->sa[i];
 	if (!sa)
 		return -ENOENT;
@@ -114,10 +135,33 @@ static int fb_get(struct backend *be, const char *tunnel, uint8_t dir,
 	return 0;
 }
 
+/* The fake devices: ikevtiN has ifindex FB_IFINDEX + N. */
+#define FB_IFINDEX	100
+
+static uint32_t fb_ifindex(const char *tunnel)
+{
+	unsigned int n;
+
+	if (sscanf(tunnel, "ikevti%u", &n) != 1)
+		return 0;
+	return FB_IFINDEX + n;
+}
+
+static int fb_tunnel_name(struct backend *be, uint32_t ifindex, char *name,
+			  size_t len)
+{
+	(void)be;
+	if (ifindex < FB_IFINDEX ||
+	    (size_t)snprintf(name, len, "ikevti%u", ifindex - FB_IFINDEX) >= len)
+		return -ENODEV;
+	return 0;
+}
+
 static const struct backend_ops fb_ops = {
 	.sa_add = fb_add,
 	.sa_del = fb_del,
 	.sa_get = fb_get,
+	.tunnel_name = fb_tunnel_name,
 };
 
 static const struct kernel_sa *fb_find(const struct fake_be *f, uint8_t dir,
@@ -322,7 +366,7 @@ static void run_until(uint64_t t)
 	"ikev2 default-profile\n" \
 	"  local-authentication psk id keyid site%c\n" \
 	"%s" \
-	"interface %s\n" \
+	"interface ikevti0\n" \
 	"  tunnel mode ipsec-ikev2\n" \
 	"  ikev2 source-address %s\n" \
 	"  ikev2 peer %s authentication psk id keyid site%c\n" \
@@ -330,7 +374,6 @@ static void run_until(uint64_t t)
 	"  no shutdown\n"
 
 static const char *psk_a = "secretA", *psk_b = "secretB";
-static const char *tun_name = "ikevti0";	/* the tunnel's device */
 static const char *b_peer;	/* A as B sees it; NULL: addr_a */
 
 static struct policy_config *make_cfg(int idx, const char *profile,
@@ -342,7 +385,7 @@ static struct policy_config *make_cfg(int idx, const char *profile,
 	char me = idx ? 'B' : 'A', peer = idx ? 'A' : 'B';
 
 	snprintf(text, sizeof(text), CONF_FMT, 'A', psk_a, 'B', psk_b, me,
-		 profile ? profile : "", tun_name, idx ? addr_b : addr_a,
+		 profile ? profile : "", idx ? addr_b : addr_a,
 		 idx ? (b_peer ? b_peer : addr_a) : addr_b, peer,
 		 tunnel ? tunnel : "");
 	memset(&d, 0, sizeof(d));
@@ -493,6 +536,34 @@ static bool bring_up(void)
 		return false;
 	deliver();
 	return up() && one_pair();
+}
+
+/* What side's kernel tells its engine about an SA of tunnel. */
+static void expire(int side, const char *tunnel, uint8_t dir, uint32_t spi,
+		   bool hard)
+{
+	struct kernel_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
+	ev.ifindex = fb_ifindex(tunnel);
+	ev.dir = dir;
+	ev.spi = spi;
+	ev.hard = hard;
+	/* A hard expiry: the kernel has removed the SA already. */
+	if (hard)
+		fb_del(&W.s[side].fb.be, tunnel, dir, spi);
+	ike_engine_kernel_event(W.s[side].e, &ev, W.now);
+}
+
+static void acquire(int side, const char *tunnel)
+{
+	struct kernel_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = IKEVTI_CMD_EV_ACQUIRE;
+	ev.ifindex = fb_ifindex(tunnel);
+	ike_engine_kernel_event(W.s[side].e, &ev, W.now);
 }
 
 static struct dgram *last_sent(int from, uint8_t exchange, bool response)

@@ -13,7 +13,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -409,7 +408,6 @@ static void test_bad_psk(void)
 static void test_child_rekey(void)
 {
 	uint32_t a_out, b_out, new_a, new_b;
-	struct kernel_event ev;
 	const struct fake_be *fb = &W.s[1].fb;
 
 	ok(world_new("  child-lifetime 300\n  child-pfs none\n", "  child-lifetime 300\n",
@@ -430,11 +428,7 @@ static void test_child_rekey(void)
 	is_str(view_ike(0).last.state, "ESTABLISHED", "rekey: IKE SA still up");
 
 	/* B rekeys on a soft expire from its kernel, with PFS. */
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
-	ev.dir = IKEVTI_DIR_OUT;
-	ev.spi = out_spi(1);
-	ike_engine_kernel_event(W.s[1].e, &ev, W.now);
+	expire(1, "ikevti0", IKEVTI_DIR_OUT, out_spi(1), false);
 	deliver();
 	ok(out_spi(1) != new_b && out_spi(0) != new_a && one_pair(),
 	   "Child SA rekey from B with PFS: new pair, no loss");
@@ -475,15 +469,9 @@ static void test_rekey_command(void)
 
 static void test_pfs_group(void)
 {
-	struct kernel_event ev;
-
 	ok(world_new("  child-pfs ecp256\n", "  child-pfs ecp256 none\n", NULL,
 		     NULL) && bring_up(), "PFS: up");
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
-	ev.dir = IKEVTI_DIR_IN;
-	ev.spi = out_spi(1);
-	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	expire(0, "ikevti0", IKEVTI_DIR_IN, out_spi(1), false);
 	deliver();
 	ok(one_pair() && stats(0).child_sa_created == 2,
 	   "Child SA rekey with PFS group 19 from A");
@@ -494,7 +482,6 @@ static void test_ike_rekey(void)
 	struct ike_view v0, v1;
 	uint64_t spi_i;
 	uint32_t a_out;
-	struct kernel_event ev;
 
 	/* A never rekeys, so B does, half a margin (15 s) before the end. */
 	ok(world_new("  sa-lifetime 300\n  suppress send-rekey\n",
@@ -513,11 +500,7 @@ static void test_ike_rekey(void)
 	   one_pair(), "the Child SA moved to the new IKE SA untouched");
 	is_int(stats(0).ike_sa_deleted, 1, "A deleted the old IKE SA");
 	/* The new IKE SA's keys work: rekey the Child SA through it. */
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
-	ev.dir = IKEVTI_DIR_OUT;
-	ev.spi = out_spi(0);
-	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	expire(0, "ikevti0", IKEVTI_DIR_OUT, out_spi(0), false);
 	deliver();
 	ok(out_spi(0) != a_out && one_pair(),
 	   "a Child SA rekey over the new IKE SA: SK_d agrees");
@@ -535,19 +518,13 @@ static void test_ike_rekey(void)
 
 static void test_collision(void)
 {
-	struct kernel_event ev;
 	uint32_t a_out, b_out;
 
 	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(), "collision: up");
 	a_out = out_spi(0);
 	b_out = out_spi(1);
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
-	ev.dir = IKEVTI_DIR_OUT;
-	ev.spi = a_out;
-	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
-	ev.spi = b_out;
-	ike_engine_kernel_event(W.s[1].e, &ev, W.now);
+	expire(0, "ikevti0", IKEVTI_DIR_OUT, a_out, false);
+	expire(1, "ikevti0", IKEVTI_DIR_OUT, b_out, false);
 	is_int(W.nq, 2, "both ends send CREATE_CHILD_SA at once");
 	deliver();
 	ok(one_pair() && out_spi(0) != a_out && out_spi(1) != b_out,
@@ -586,11 +563,7 @@ static void test_collision(void)
 			/* The survivor's keys work: rekey the Child SA on it. */
 			uint32_t old = out_spi(1);
 
-			memset(&ev, 0, sizeof(ev));
-			ev.cmd = IKEVTI_CMD_EV_EXPIRE;
-			ev.dir = IKEVTI_DIR_OUT;
-			ev.spi = old;
-			ike_engine_kernel_event(W.s[1].e, &ev, W.now);
+			expire(1, "ikevti0", IKEVTI_DIR_OUT, old, false);
 			deliver();
 			ok(out_spi(1) != old && one_pair(),
 			   "IKE rekey collision: the survivor rekeys a Child SA");
@@ -653,8 +626,6 @@ static void test_ike_collision_reordered(void)
 
 static void test_delete(void)
 {
-	struct kernel_event ev;
-
 	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(), "delete: up");
 	is_int(ike_engine_clear(W.s[0].e, addr_b, clear_done, NULL, W.now),
 	       0, "clear sa 10.0.0.2 on A");
@@ -672,13 +643,7 @@ static void test_delete(void)
 
 	/* A Child SA alone: its hard expiry deletes it at both ends. */
 	ok(world_new(NULL, NULL, NULL, NULL) && bring_up(), "child delete: up");
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
-	ev.hard = true;
-	ev.dir = IKEVTI_DIR_IN;
-	ev.spi = out_spi(0);
-	fb_del(&W.s[1].fb.be, "ikevti0", ev.dir, ev.spi);
-	ike_engine_kernel_event(W.s[1].e, &ev, W.now);
+	expire(1, "ikevti0", IKEVTI_DIR_IN, out_spi(0), true);
 	deliver();
 	ok(up() && !W.s[0].fb.n && !W.s[1].fb.n && !W.s[1].fb.errors &&
 	   view_ike(0).last.n_child == 0 && view_ike(1).last.n_child == 0,
@@ -938,14 +903,9 @@ static void test_bad_input(void)
 		       IKEV2_N_INVALID_SYNTAX, "SA payload in INFORMATIONAL");
 	/* And the tunnel still works: a Child SA rekey. */
 	{
-		struct kernel_event ev;
 		uint32_t old = out_spi(0);
 
-		memset(&ev, 0, sizeof(ev));
-		ev.cmd = IKEVTI_CMD_EV_EXPIRE;
-		ev.dir = IKEVTI_DIR_OUT;
-		ev.spi = old;
-		ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+		expire(0, "ikevti0", IKEVTI_DIR_OUT, old, false);
 		deliver();
 		ok(out_spi(0) != old && one_pair(),
 		   "after all the bad input, a Child SA rekey still works");
@@ -994,31 +954,18 @@ static void test_reload(void)
 /* Trigger mode: the kernel's ACQUIRE starts the IKE SA, or a Child SA. */
 static void test_acquire(void)
 {
-	struct kernel_event ev;
-
-	tun_name = "lo";	/* a device every host has, for its ifindex */
 	ok(world_new(NULL, NULL, NULL, NULL), "ACQUIRE: configs load");
-	tun_name = "ikevti0";
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = IKEVTI_CMD_EV_ACQUIRE;
-	ev.ifindex = if_nametoindex("lo");
-	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	acquire(0, "ikevti1");
+	ok(!W.nq && !view_ike(0).n, "ACQUIRE on a device without a tunnel: nothing");
+	acquire(0, "ikevti0");
 	deliver();
-	ok(up() && one_pair(), "ACQUIRE on lo brings up its tunnel");
-	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	ok(up() && one_pair(), "ACQUIRE on ikevti0 brings up its tunnel");
+	acquire(0, "ikevti0");
 	ok(!W.nq && view_ike(0).n == 1, "another ACQUIRE while up: nothing");
-	ev.cmd = IKEVTI_CMD_EV_EXPIRE;
-	ev.hard = true;
-	ev.dir = IKEVTI_DIR_OUT;
-	ev.spi = out_spi(0);
-	fb_del(&W.s[0].fb.be, "lo", ev.dir, ev.spi);
-	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	expire(0, "ikevti0", IKEVTI_DIR_OUT, out_spi(0), true);
 	deliver();
 	ok(up() && !W.s[0].fb.n && !W.s[1].fb.n, "Child SA expired and deleted");
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = IKEVTI_CMD_EV_ACQUIRE;
-	ev.ifindex = if_nametoindex("lo");
-	ike_engine_kernel_event(W.s[0].e, &ev, W.now);
+	acquire(0, "ikevti0");
 	deliver();
 	ok(up() && one_pair() && view_ike(0).n == 1,
 	   "ACQUIRE with the IKE SA up: a new Child SA on it");
@@ -1038,17 +985,9 @@ static void test_auto(void)
 
 	/* The Child SA alone goes: CREATE_CHILD_SA makes a new one. */
 	{
-		struct kernel_event ev;
 		uint64_t spi_i = view_ike(0).last.spi_i;
 
-		memset(&ev, 0, sizeof(ev));
-		ev.cmd = IKEVTI_CMD_EV_EXPIRE;
-		ev.hard = true;
-		ev.dir = IKEVTI_DIR_OUT;
-		ev.spi = out_spi(1);
-		/* A hard expiry: the kernel has removed the SA already. */
-		fb_del(&W.s[1].fb.be, "ikevti0", ev.dir, ev.spi);
-		ike_engine_kernel_event(W.s[1].e, &ev, W.now);
+		expire(1, "ikevti0", IKEVTI_DIR_OUT, out_spi(1), true);
 		deliver();
 		ok(up() && !W.s[0].fb.n && !W.s[1].fb.n &&
 		   !view_ike(1).last.n_child,
