@@ -555,10 +555,18 @@ static void ike_want_tunnel(struct ike_engine *e, const char *tunnel)
 	}
 }
 
-static struct child_sa *ike_child_by_spi(struct ike_engine *e, uint8_t dir,
-					 uint32_t spi, struct ike_sa **owner)
+/*
+ * The Child SA a kernel SA belongs to: by device, direction and SPI.  An
+ * SPI alone is not enough: the peers choose our outbound SPIs, and two
+ * of them may well choose the same one for two tunnels.
+ */
+static struct child_sa *ike_child_of(struct ike_engine *e, const char *tunnel,
+				     uint8_t dir, uint32_t spi,
+				     struct ike_sa **owner)
 {
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (strcmp(sa->tunnel, tunnel))
+			continue;
 		for (struct child_sa *c = sa->children; c; c = c->next) {
 			if ((dir == IKEVTI_DIR_IN && c->spi_in == spi) ||
 			    (dir == IKEVTI_DIR_OUT && c->spi_out == spi)) {
@@ -598,7 +606,9 @@ void ike_engine_kernel_event(struct ike_engine *e,
 		ike_want_tunnel(e, name);
 		break;
 	case IKEVTI_CMD_EV_EXPIRE:
-		c = ike_child_by_spi(e, ev->dir, ev->spi, &sa);
+		if (!ike_event_tunnel(e, ev, name, sizeof(name)))
+			break;
+		c = ike_child_of(e, name, ev->dir, ev->spi, &sa);
 		if (!c)
 			break;
 		if (ev->hard) {

@@ -173,6 +173,32 @@ static const struct kernel_sa *fb_find(const struct fake_be *f, uint8_t dir,
 	return NULL;
 }
 
+static const struct kernel_sa *fb_find_on(const struct fake_be *f,
+					  const char *tunnel, uint8_t dir,
+					  uint32_t spi)
+{
+	for (unsigned int i = 0; i < f->n; i++)
+		if (fb_is(f, i, tunnel, dir, spi))
+			return &f->sa[i];
+	return NULL;
+}
+
+/* The SPI of tunnel's one SA in dir; 0 if it has none or several. */
+static uint32_t fb_spi_on(const struct fake_be *f, const char *tunnel,
+			  uint8_t dir)
+{
+	uint32_t spi = 0;
+
+	for (unsigned int i = 0; i < f->n; i++) {
+		if (f->sa[i].dir != dir || strcmp(f->sa_tunnel[i], tunnel))
+			continue;
+		if (spi)
+			return 0;
+		spi = f->sa[i].spi;
+	}
+	return spi;
+}
+
 static unsigned int fb_count(const struct fake_be *f, uint8_t dir)
 {
 	unsigned int n = 0;
@@ -190,6 +216,25 @@ static int fb_index(const struct fake_be *f, char op, uint8_t dir,
 		    f->log[i].spi == spi)
 			return (int)i;
 	return -1;
+}
+
+/*
+ * The inbound SPI the engine spi_engine picks next, when a test says so
+ * (spi_next 0: its own random choice).  Linked with
+ * -Wl,--wrap=sa_new_spi: peers pick the SPIs we send with, and a test
+ * can make two of them pick the same one.
+ */
+static struct ike_engine *spi_engine;
+static uint32_t spi_next;
+
+uint32_t __real_sa_new_spi(struct ike_engine *e);
+uint32_t __wrap_sa_new_spi(struct ike_engine *e);
+
+uint32_t __wrap_sa_new_spi(struct ike_engine *e)
+{
+	if (spi_next && e == spi_engine)
+		return spi_next;
+	return __real_sa_new_spi(e);
 }
 
 /* ---- two engines and the wire between them ----------------------------- */
@@ -492,7 +537,7 @@ static bool up(void)
 	return view_ike(0).established == 1 && view_ike(1).established == 1;
 }
 
-/* Every SA of one side has its mirror at the other, with the same keys. */
+/* Every SA of one side has its mirror on the same tunnel at the other. */
 static bool mirrored(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -502,9 +547,10 @@ static bool mirrored(void)
 			return false;
 		for (unsigned int j = 0; j < f->n; j++) {
 			const struct kernel_sa *a = &f->sa[j];
-			const struct kernel_sa *b = fb_find(g, a->dir == IKEVTI_DIR_IN ?
-							    IKEVTI_DIR_OUT : IKEVTI_DIR_IN,
-							    a->spi);
+			const struct kernel_sa *b = fb_find_on(g, f->sa_tunnel[j],
+							       a->dir == IKEVTI_DIR_IN ?
+							       IKEVTI_DIR_OUT : IKEVTI_DIR_IN,
+							       a->spi);
 
 			if (!b || a->enc != b->enc || a->auth != b->auth ||
 			    a->enc_key_len != b->enc_key_len ||

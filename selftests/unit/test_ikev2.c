@@ -177,7 +177,7 @@ static void test_ipv6(void)
  */
 #define MANY 64
 
-static struct policy_config *many_cfg(int idx)
+static struct policy_config *many_cfg(int idx, int tunnels)
 {
 	size_t cap = 64 * 1024, n = 0;
 	char *text = malloc(cap);
@@ -186,14 +186,14 @@ static struct policy_config *many_cfg(int idx)
 
 	if (!text)
 		return NULL;
-	for (int i = 0; i < MANY; i++)
+	for (int i = 0; i < tunnels; i++)
 		n += (size_t)snprintf(text + n, cap - n,
 			"ikev2 authentication psk id keyid a%d key char ka%d\n"
 			"ikev2 authentication psk id keyid b%d key char kb%d\n",
 			i, i, i, i);
 	n += (size_t)snprintf(text + n, cap - n,
 			      "ikev2 default-profile\n  sa-proposal dh ecp256\n");
-	for (int i = 0; i < MANY; i++)
+	for (int i = 0; i < tunnels; i++)
 		n += (size_t)snprintf(text + n, cap - n,
 			"interface ikevti%d\n"
 			"  ikev2 source-address %s\n"
@@ -213,6 +213,21 @@ static struct policy_config *many_cfg(int idx)
 	return cfg;
 }
 
+/* Two engines with n tunnels between them, ikevti0 to ikevti<n-1>. */
+static bool many_world(int tunnels)
+{
+	if (!world_new(NULL, NULL, NULL, NULL))
+		return false;
+	for (int i = 0; i < 2; i++) {
+		policy_config_free(W.s[i].cfg);
+		W.s[i].cfg = many_cfg(i, tunnels);
+		if (!W.s[i].cfg)
+			return false;
+		ike_engine_reload(W.s[i].e, W.s[i].cfg, W.now);
+	}
+	return true;
+}
+
 static void test_many(void)
 {
 	struct timespec t0, t1;
@@ -220,14 +235,8 @@ static void test_many(void)
 	size_t heap0, heap1, per_sa, log0;
 	char name[24];
 
-	ok(world_new(NULL, NULL, NULL, NULL), "many: worlds");
-	for (int i = 0; i < 2; i++) {
-		policy_config_free(W.s[i].cfg);
-		W.s[i].cfg = many_cfg(i);
-		if (!W.s[i].cfg)
-			return;
-		ike_engine_reload(W.s[i].e, W.s[i].cfg, W.now);
-	}
+	if (!ok(many_world(MANY), "many: worlds"))
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	heap0 = mallinfo2().uordblks;
 	log0 = W.n_log;
@@ -259,6 +268,69 @@ static void test_many(void)
 	   "many: %d Child SAs at each end, mirrored", MANY);
 	printf("# %d IKE SAs (ECP-256) in %.1f ms in one process\n", MANY,
 	       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+}
+
+/*
+ * Peers pick the SPIs we send with, so two of them may pick the same
+ * one.  A has two tunnels, and B, standing in for both peers, gives both
+ * the same inbound SPI.  A kernel EXPIRE of that outbound SPI on one
+ * device is about that tunnel's Child SA only: a soft one rekeys it, a
+ * hard one deletes it, and the other tunnel's Child SA stays as it was.
+ */
+static void test_shared_spi(void)
+{
+	static const char *const tun[2] = { "ikevti0", "ikevti1" };
+	const uint32_t spi = 0x5eed0001;
+	const struct fake_be *a = &W.s[0].fb, *b = &W.s[1].fb;
+
+	for (int round = 0; round < 4; round++) {
+		const char *hit = tun[round % 2], *other = tun[1 - round % 2];
+		bool hard = round >= 2;
+		uint32_t hit_in, other_in, other_b_out;
+
+		if (!ok(many_world(2), "shared SPI %d: two tunnels", round))
+			return;
+		spi_engine = W.s[1].e;
+		spi_next = spi;
+		ike_engine_initiate(W.s[0].e, tun[0], W.now);
+		ike_engine_initiate(W.s[0].e, tun[1], W.now);
+		deliver();
+		spi_next = 0;
+		if (!ok(view_ike(0).established == 2 &&
+			fb_spi_on(a, tun[0], IKEVTI_DIR_OUT) == spi &&
+			fb_spi_on(a, tun[1], IKEVTI_DIR_OUT) == spi && mirrored(),
+			"shared SPI %d: A sends with 0x%08x on both tunnels",
+			round, spi))
+			continue;
+		hit_in = fb_spi_on(a, hit, IKEVTI_DIR_IN);
+		other_in = fb_spi_on(a, other, IKEVTI_DIR_IN);
+		other_b_out = fb_spi_on(b, other, IKEVTI_DIR_OUT);
+		expire(0, hit, IKEVTI_DIR_OUT, spi, hard);
+		deliver();
+		if (hard)
+			ok(!fb_spi_on(a, hit, IKEVTI_DIR_OUT) &&
+			   !fb_spi_on(a, hit, IKEVTI_DIR_IN) &&
+			   !fb_spi_on(b, hit, IKEVTI_DIR_IN) &&
+			   !fb_spi_on(b, hit, IKEVTI_DIR_OUT),
+			   "hard EXPIRE of 0x%08x on %s: its Child SA is deleted at both ends",
+			   spi, hit);
+		else
+			ok(fb_spi_on(a, hit, IKEVTI_DIR_OUT) &&
+			   fb_spi_on(a, hit, IKEVTI_DIR_OUT) != spi &&
+			   fb_spi_on(a, hit, IKEVTI_DIR_IN) &&
+			   fb_spi_on(a, hit, IKEVTI_DIR_IN) != hit_in,
+			   "soft EXPIRE of 0x%08x on %s: its Child SA is rekeyed",
+			   spi, hit);
+		ok(fb_spi_on(a, other, IKEVTI_DIR_OUT) == spi &&
+		   fb_spi_on(a, other, IKEVTI_DIR_IN) == other_in &&
+		   fb_spi_on(b, other, IKEVTI_DIR_IN) == spi &&
+		   fb_spi_on(b, other, IKEVTI_DIR_OUT) == other_b_out,
+		   "%s EXPIRE on %s: the Child SA of %s is untouched",
+		   hard ? "hard" : "soft", hit, other);
+		ok(view_ike(0).established == 2 && mirrored() && !a->errors &&
+		   !b->errors, "shared SPI %d: both IKE SAs up, SAs mirrored",
+		   round);
+	}
 }
 
 struct suite {
@@ -1007,6 +1079,7 @@ int main(void)
 	test_selectors();
 	test_ipv6();
 	test_many();
+	test_shared_spi();
 	test_suites();
 	test_invalid_ke();
 	test_cookie();
