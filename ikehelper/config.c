@@ -1039,7 +1039,11 @@ static void cfg_run_cert(struct cfg_parser *p, const struct cfg_cmd *c)
 	cfg_mark(p, &p->tunnel->tloc[f]);
 }
 
-/* shutdown, ikev2 ipsec mtu ignore, ikev2 ipsec pre-fragment; and "no". */
+/*
+ * shutdown, ikev2 ipsec mtu ignore, ikev2 ipsec pre-fragment; and "no".
+ * The last two need the module's fragmentation modes: until it has them,
+ * only their "no" form (the default) is accepted.
+ */
 static void cfg_run_tflag(struct cfg_parser *p, const struct cfg_cmd *c)
 {
 	enum policy_tfield f = (enum policy_tfield)c->arg;
@@ -1047,12 +1051,14 @@ static void cfg_run_tflag(struct cfg_parser *p, const struct cfg_cmd *c)
 
 	if (!cfg_tonce(p, f) || !cfg_end(p))
 		return;
+	if (f != POLICY_T_SHUTDOWN && !p->negate) {
+		cfg_err(p, p->line->tok[p->path_start].col,
+			"'%s' is not supported yet (the fragmentation modes are not implemented)",
+			cfg_said(p));
+		return;
+	}
 	if (f == POLICY_T_SHUTDOWN)
 		t->shutdown = !p->negate;
-	else if (f == POLICY_T_MTU_IGNORE)
-		t->mtu_ignore = !p->negate;
-	else
-		t->pre_fragment = !p->negate;
 	cfg_mark(p, &t->tloc[f]);
 }
 

@@ -654,13 +654,6 @@ static void policy_check_tunnel(struct policy_checker *c, size_t ti,
 				   policy_field_name(f), ifn);
 		}
 	}
-	if (t->mtu_ignore)
-		policy_say(c, &t->tloc[POLICY_T_MTU_IGNORE], true,
-			   "'ikev2 ipsec mtu ignore' is not implemented by ikevti yet and has no effect");
-	if (t->pre_fragment)
-		policy_say(c, &t->tloc[POLICY_T_PRE_FRAGMENT], true,
-			   "'ikev2 ipsec pre-fragment' is not implemented by ikevti yet and has no effect");
-
 	for (size_t i = 0; i < ti && t->peer.kind; i++) {
 		struct policy_effective o;
 
@@ -941,12 +934,11 @@ void policy_dump(const struct policy_config *cfg, FILE *f)
 			fprintf(f, "  %sikev2 connect-type%s\n",
 				t->connect_auto ? "" : "no ",
 				t->connect_auto ? " auto" : "");
+		/* Only the "no" forms are accepted (config.c). */
 		if (t->tloc[POLICY_T_MTU_IGNORE].line)
-			fprintf(f, "  %sikev2 ipsec mtu ignore\n",
-				t->mtu_ignore ? "" : "no ");
+			fprintf(f, "  no ikev2 ipsec mtu ignore\n");
 		if (t->tloc[POLICY_T_PRE_FRAGMENT].line)
-			fprintf(f, "  %sikev2 ipsec pre-fragment\n",
-				t->pre_fragment ? "" : "no ");
+			fprintf(f, "  no ikev2 ipsec pre-fragment\n");
 		policy_dump_opts(f, &t->opts, "ikev2 ");
 		if (t->peer.kind) {
 			fprintf(f, "  ikev2 peer ");

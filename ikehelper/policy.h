@@ -301,8 +301,6 @@ struct policy_tunnel {
 	char binding[POLICY_NAME_MAX + 1];
 	struct policy_peer peer;
 	bool connect_auto;		/* else trigger: ACQUIRE starts it */
-	bool mtu_ignore;
-	bool pre_fragment;
 	char cacert[POLICY_NAME_MAX + 1];
 	char mycert[POLICY_NAME_MAX + 1];
 	struct policy_opts opts;
