@@ -789,9 +789,32 @@ static void policy_dump_auth(FILE *f, uint8_t auth, const struct policy_id *id)
 	}
 }
 
-/* One field as the line that sets it, without indent or "ikev2 ". */
+/* Is the field's line the "no" form of its command? */
+static bool policy_field_negated(const struct policy_opts *o,
+				 enum policy_field fl)
+{
+	switch (fl) {
+	case POLICY_F_DPD:
+		return !o->dpd_interval;
+	case POLICY_F_ANTI_REPLAY:
+		return !o->anti_replay;
+	case POLICY_F_NATT:
+		return !o->natt;
+	case POLICY_F_SUPPRESS_DELETE:
+		return !o->suppress_delete;
+	case POLICY_F_SUPPRESS_REKEY:
+		return !o->suppress_rekey;
+	default:
+		return false;
+	}
+}
+
+/*
+ * One field as the line that sets it, without indent; pfx ("ikev2 " in
+ * interface mode) goes after a leading "no", as the parser reads it.
+ */
 static void policy_dump_field(FILE *f, const struct policy_opts *o,
-			      enum policy_field fl)
+			      enum policy_field fl, const char *pfx)
 {
 	static const enum policy_alg_kind kinds[] = {
 		[POLICY_F_SA_ENC] = POLICY_KIND_ENC,
@@ -807,6 +830,7 @@ static void policy_dump_field(FILE *f, const struct policy_opts *o,
 		&o->child_enc, &o->child_integ, &o->child_pfs,
 	};
 
+	fprintf(f, "%s%s", policy_field_negated(o, fl) ? "no " : "", pfx);
 	if (fl <= POLICY_F_CHILD_PFS) {
 		fprintf(f, "%s", policy_field_name(fl));
 		policy_dump_algs(f, kinds[fl], lists[fl]);
@@ -823,14 +847,14 @@ static void policy_dump_field(FILE *f, const struct policy_opts *o,
 		if (o->dpd_interval)
 			fprintf(f, "dpd interval %u", o->dpd_interval);
 		else
-			fprintf(f, "no dpd");
+			fprintf(f, "dpd");
 		break;
 	case POLICY_F_LOCAL_AUTH:
 		fprintf(f, "local-authentication ");
 		policy_dump_auth(f, o->local_auth, &o->local_id);
 		break;
 	case POLICY_F_ANTI_REPLAY:
-		fprintf(f, "%santi-replay", o->anti_replay ? "" : "no ");
+		fprintf(f, "anti-replay");
 		break;
 	case POLICY_F_OUTGOING:
 		fprintf(f, "outgoing-interface %s ", o->outgoing.ifname);
@@ -844,18 +868,16 @@ static void policy_dump_field(FILE *f, const struct policy_opts *o,
 		policy_dump_addr(f, &o->source);
 		break;
 	case POLICY_F_NATT:
-		if (!o->natt)
-			fprintf(f, "no nat-traversal");
-		else if (o->natt_keepalive)
+		if (o->natt && o->natt_keepalive)
 			fprintf(f, "nat-traversal keepalive %u", o->natt_keepalive);
 		else
 			fprintf(f, "nat-traversal");
 		break;
 	case POLICY_F_SUPPRESS_DELETE:
-		fprintf(f, "%ssuppress send-delete", o->suppress_delete ? "" : "no ");
+		fprintf(f, "suppress send-delete");
 		break;
 	case POLICY_F_SUPPRESS_REKEY:
-		fprintf(f, "%ssuppress send-rekey", o->suppress_rekey ? "" : "no ");
+		fprintf(f, "suppress send-rekey");
 		break;
 	default:
 		break;
@@ -874,8 +896,8 @@ static void policy_dump_opts(FILE *f, const struct policy_opts *o,
 				       &o->remote_ts);
 			continue;
 		}
-		fprintf(f, "  %s", pfx);
-		policy_dump_field(f, o, fl);
+		fprintf(f, "  ");
+		policy_dump_field(f, o, fl, pfx);
 		fputc('\n', f);
 	}
 }
@@ -1016,7 +1038,7 @@ void policy_effective_dump(const struct policy_effective *e, FILE *f)
 			fprintf(f, "  %s not fixed", policy_field_name(fl));
 		} else {
 			fprintf(f, "  ");
-			policy_dump_field(f, &e->v, fl);
+			policy_dump_field(f, &e->v, fl, "");
 		}
 		policy_dump_origin(f, e, fl);
 	}
