@@ -906,9 +906,15 @@ static void cfg_run_ts(struct cfg_parser *p, const struct cfg_cmd *c)
 		cfg_mark(p, &p->opts->loc[f]);
 }
 
+/*
+ * "nat-traversal [keepalive SECONDS]": ESP in UDP through a NAT.  The
+ * module cannot encapsulate yet, so only "no nat-traversal" (the
+ * default) is accepted; the line is read in full first, so that a typo
+ * gets its own message.
+ */
 static void cfg_run_natt(struct cfg_parser *p, const struct cfg_cmd *c)
 {
-	uint32_t ka = 0;
+	uint32_t ka;
 
 	(void)c;
 	if (!cfg_once(p, &p->opts->loc[POLICY_F_NATT]))
@@ -920,8 +926,12 @@ static void cfg_run_natt(struct cfg_parser *p, const struct cfg_cmd *c)
 		return;
 	if (!cfg_end(p))
 		return;
-	p->opts->natt = !p->negate;
-	p->opts->natt_keepalive = ka;
+	if (!p->negate) {
+		cfg_err(p, p->line->tok[p->path_start].col,
+			"'%s' is not supported yet (UDP-encapsulated ESP is not implemented)",
+			cfg_said(p));
+		return;
+	}
 	cfg_mark(p, &p->opts->loc[POLICY_F_NATT]);
 }
 

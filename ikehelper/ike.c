@@ -874,7 +874,7 @@ static bool ike_pol_same(const struct policy_effective *a,
 	       policy_addr_equal(&x->source, &y->source) &&
 	       ike_ts_same(&x->local_ts, &y->local_ts) &&
 	       ike_ts_same(&x->remote_ts, &y->remote_ts) &&
-	       x->natt == y->natt && p->kind == q->kind &&
+	       p->kind == q->kind &&
 	       policy_addr_equal(&p->addr, &q->addr) &&
 	       policy_id_equal(&a->peer_id, &b->peer_id) &&
 	       a->tunnel->shutdown == b->tunnel->shutdown &&

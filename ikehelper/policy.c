@@ -437,9 +437,7 @@ static void policy_copy_field(struct policy_opts *d,
 	case POLICY_F_REMOTE_TS:
 		d->remote_ts = s->remote_ts;
 		break;
-	case POLICY_F_NATT:
-		d->natt = s->natt;
-		d->natt_keepalive = s->natt_keepalive;
+	case POLICY_F_NATT:		/* only "no nat-traversal" */
 		break;
 	case POLICY_F_SUPPRESS_DELETE:
 		d->suppress_delete = s->suppress_delete;
@@ -798,8 +796,8 @@ static bool policy_field_negated(const struct policy_opts *o,
 		return !o->dpd_interval;
 	case POLICY_F_ANTI_REPLAY:
 		return !o->anti_replay;
-	case POLICY_F_NATT:
-		return !o->natt;
+	case POLICY_F_NATT:		/* only "no nat-traversal" */
+		return true;
 	case POLICY_F_SUPPRESS_DELETE:
 		return !o->suppress_delete;
 	case POLICY_F_SUPPRESS_REKEY:
@@ -868,10 +866,7 @@ static void policy_dump_field(FILE *f, const struct policy_opts *o,
 		policy_dump_addr(f, &o->source);
 		break;
 	case POLICY_F_NATT:
-		if (o->natt && o->natt_keepalive)
-			fprintf(f, "nat-traversal keepalive %u", o->natt_keepalive);
-		else
-			fprintf(f, "nat-traversal");
+		fprintf(f, "nat-traversal");
 		break;
 	case POLICY_F_SUPPRESS_DELETE:
 		fprintf(f, "suppress send-delete");

@@ -243,8 +243,6 @@ struct policy_opts {
 	} outgoing;
 	struct policy_addr source;	/* family 0: not fixed */
 	struct policy_ts_list local_ts, remote_ts;
-	bool natt;
-	uint32_t natt_keepalive;	/* seconds, 0: none */
 	bool suppress_delete;
 	bool suppress_rekey;
 };

@@ -302,8 +302,7 @@ static void test_builtin(void)
 	is_int(o.child_lifetime, 28800, "Child SA 28800 s");
 	is_int(o.dpd_interval, 0, "DPD off");
 	ok(o.anti_replay, "replay detection on");
-	ok(!o.natt && !o.suppress_delete && !o.suppress_rekey,
-	   "no NAT-T setting, no suppress");
+	ok(!o.suppress_delete && !o.suppress_rekey, "no suppress");
 	ok(!o.outgoing.ifname[0] && !o.source.family,
 	   "outgoing interface and source address not fixed");
 
@@ -653,6 +652,12 @@ static const struct {
 	  "ikevti.conf:7:3: 'ikev2 ipsec pre-fragment' is not supported yet (the fragmentation modes are not implemented)" },
 	{ GOOD "  ikev2 ipsec mtu ignore\n",
 	  "ikevti.conf:7:3: 'ikev2 ipsec mtu ignore' is not supported yet (the fragmentation modes are not implemented)" },
+	{ GOOD "  ikev2 nat-traversal\n",
+	  "ikevti.conf:7:3: 'ikev2 nat-traversal' is not supported yet (UDP-encapsulated ESP is not implemented)" },
+	{ GOOD "  ikev2 nat-traversal keepalive 20\n",
+	  "ikevti.conf:7:3: 'ikev2 nat-traversal keepalive 20' is not supported yet (UDP-encapsulated ESP is not implemented)" },
+	{ DP "  nat-traversal keepalive 20\n",
+	  "ikevti.conf:2:3: 'nat-traversal keepalive 20' is not supported yet (UDP-encapsulated ESP is not implemented)" },
 	/* The text */
 	{ "ikev2 authentication psk id keyid \"unterminated key char x\n",
 	  "ikevti.conf:1:35: unterminated quoted word; expected a closing '\"'" },
