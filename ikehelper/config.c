@@ -308,25 +308,25 @@ static bool cfg_id(struct cfg_parser *p, struct policy_id *id)
 	return true;
 }
 
-/* "psk|rsa" */
+/* "psk"; the seed's "rsa" is refused until signatures are implemented. */
 static bool cfg_auth_method(struct cfg_parser *p, uint8_t *auth)
 {
-	struct cfg_tok *t = cfg_want(p, "authentication method",
-				     "one of: psk, rsa");
+	struct cfg_tok *t = cfg_want(p, "authentication method", "psk");
 
 	if (!t)
 		return false;
 	if (!strcasecmp(t->s, "psk")) {
 		*auth = POLICY_AUTH_PSK;
-	} else if (!strcasecmp(t->s, "rsa")) {
-		*auth = POLICY_AUTH_RSA;
-	} else {
-		cfg_err(p, t->col,
-			"unknown authentication method '%s'; expected one of: psk, rsa",
-			t->s);
-		return false;
+		return true;
 	}
-	return true;
+	if (!strcasecmp(t->s, "rsa"))
+		cfg_err(p, t->col,
+			"'%s' is not supported yet (rsa signature authentication is not implemented)",
+			cfg_said(p));
+	else
+		cfg_err(p, t->col,
+			"unknown authentication method '%s'; expected psk", t->s);
+	return false;
 }
 
 /* Global commands */
@@ -946,7 +946,7 @@ static bool cfg_tonce(struct cfg_parser *p, enum policy_tfield f)
 
 #define CFG_PEER_RULE "an IPv4 or IPv6 address, a host name, or any"
 
-/* "ikev2 peer ADDR|FQDN|any [authentication psk|rsa [id TYPE VALUE]]" */
+/* "ikev2 peer ADDR|FQDN|any [authentication psk [id TYPE VALUE]]" */
 static void cfg_run_peer(struct cfg_parser *p, const struct cfg_cmd *c)
 {
 	struct policy_peer peer = { .auth = POLICY_AUTH_PSK };
@@ -978,7 +978,7 @@ static void cfg_run_peer(struct cfg_parser *p, const struct cfg_cmd *c)
 	t = cfg_peek(p);
 	if (t) {
 		if (!cfg_want_kw(p, "authentication",
-				 "'authentication psk|rsa id TYPE VALUE' or end of line") ||
+				 "'authentication psk id TYPE VALUE' or end of line") ||
 		    !cfg_auth_method(p, &peer.auth))
 			return;
 		if (cfg_peek(p) &&
@@ -1034,19 +1034,19 @@ static void cfg_run_connect(struct cfg_parser *p, const struct cfg_cmd *c)
 	cfg_mark(p, &p->tunnel->tloc[POLICY_T_CONNECT]);
 }
 
+/* "cert cacert|mycert name NAME": refused while rsa authentication is. */
 static void cfg_run_cert(struct cfg_parser *p, const struct cfg_cmd *c)
 {
-	enum policy_tfield f = (enum policy_tfield)c->arg;
 	struct cfg_tok *t;
 
-	if (!cfg_tonce(p, f) || !cfg_want_kw(p, "name", "'name NAME'"))
+	if (!cfg_want_kw(p, "name", "'name NAME'"))
 		return;
 	t = cfg_want_name(p, "certificate name");
 	if (!t || !cfg_end(p))
 		return;
-	strcpy(f == POLICY_T_CACERT ? p->tunnel->cacert : p->tunnel->mycert,
-	       t->s);
-	cfg_mark(p, &p->tunnel->tloc[f]);
+	cfg_err(p, p->line->tok[p->path_start].col,
+		"'ikev2 cert %s' is not supported yet (certificates serve rsa authentication, which is not implemented)",
+		c->name);
 }
 
 /*
@@ -1138,8 +1138,8 @@ static const struct cfg_cmd cfg_profile[] = {
 };
 
 static const struct cfg_cmd cfg_if_cert[] = {
-	{ "cacert", NULL, cfg_run_cert, 0, POLICY_T_CACERT },
-	{ "mycert", NULL, cfg_run_cert, 0, POLICY_T_MYCERT },
+	{ "cacert", NULL, cfg_run_cert, 0, 0 },
+	{ "mycert", NULL, cfg_run_cert, 0, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 

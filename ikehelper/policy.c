@@ -608,14 +608,6 @@ static void policy_check_tunnel(struct policy_checker *c, size_t ti,
 				 &e->v.local_id);
 	if (t->peer.auth == POLICY_AUTH_PSK && !e->peer_psk)
 		policy_check_psk(c, &t->tloc[POLICY_T_PEER], "peer", &e->peer_id);
-	if (e->v.local_auth == POLICY_AUTH_RSA)
-		policy_say(c, &e->v.loc[POLICY_F_LOCAL_AUTH], true,
-			   "rsa (digital signature) authentication is not implemented yet; interface %s cannot come up",
-			   ifn);
-	if (t->peer.auth == POLICY_AUTH_RSA)
-		policy_say(c, &t->tloc[POLICY_T_PEER], true,
-			   "rsa (digital signature) authentication is not implemented yet; interface %s cannot come up",
-			   ifn);
 	if (t->connect_auto && t->peer.kind == POLICY_PEER_ANY)
 		policy_say(c, &t->tloc[POLICY_T_CONNECT], false,
 			   "connect-type auto needs a peer address; expected 'ikev2 peer ADDRESS', as 'ikev2 peer any' can only answer");
@@ -776,11 +768,12 @@ static void policy_dump_ts(FILE *f, const char *indent, const char *pfx,
 	}
 }
 
-static void policy_dump_auth(FILE *f, uint8_t auth, const struct policy_id *id)
+/* psk is the only method config.c accepts. */
+static void policy_dump_auth(FILE *f, const struct policy_id *id)
 {
 	char ids[2 * POLICY_ID_MAX + 16];
 
-	fprintf(f, "%s", auth == POLICY_AUTH_RSA ? "rsa" : "psk");
+	fprintf(f, "psk");
 	if (id->type) {
 		policy_id_format(id, ids, sizeof(ids));
 		fprintf(f, " id %s", ids);
@@ -849,7 +842,7 @@ static void policy_dump_field(FILE *f, const struct policy_opts *o,
 		break;
 	case POLICY_F_LOCAL_AUTH:
 		fprintf(f, "local-authentication ");
-		policy_dump_auth(f, o->local_auth, &o->local_id);
+		policy_dump_auth(f, &o->local_id);
 		break;
 	case POLICY_F_ANTI_REPLAY:
 		fprintf(f, "anti-replay");
@@ -911,7 +904,7 @@ static void policy_dump_peer(FILE *f, const struct policy_peer *p)
 	}
 	if (p->auth) {
 		fprintf(f, " authentication ");
-		policy_dump_auth(f, p->auth, &p->id);
+		policy_dump_auth(f, &p->id);
 	}
 }
 
@@ -943,10 +936,6 @@ void policy_dump(const struct policy_config *cfg, FILE *f)
 			fprintf(f, "  tunnel mode ipsec-ikev2\n");
 		if (t->binding[0])
 			fprintf(f, "  ikev2 binding %s\n", t->binding);
-		if (t->tloc[POLICY_T_CACERT].line)
-			fprintf(f, "  ikev2 cert cacert name %s\n", t->cacert);
-		if (t->tloc[POLICY_T_MYCERT].line)
-			fprintf(f, "  ikev2 cert mycert name %s\n", t->mycert);
 		if (t->tloc[POLICY_T_CONNECT].line)
 			fprintf(f, "  %sikev2 connect-type%s\n",
 				t->connect_auto ? "" : "no ",
@@ -1000,13 +989,11 @@ void policy_effective_dump(const struct policy_effective *e, FILE *f)
 	if (e->peer_id.type) {
 		policy_id_format(&e->peer_id, ids, sizeof(ids));
 		fprintf(f, "  peer id %s, %s\n", ids,
-			t->peer.auth == POLICY_AUTH_RSA ? "rsa" :
 			e->peer_psk ? "psk <hidden>" : "psk none");
 	}
 	if (e->v.local_auth) {
 		policy_id_format(&e->v.local_id, ids, sizeof(ids));
 		fprintf(f, "  local id %s, %s\n", ids,
-			e->v.local_auth == POLICY_AUTH_RSA ? "rsa" :
 			e->local_psk ? "psk <hidden>" : "psk none");
 	}
 	if (e->profile)

@@ -190,7 +190,6 @@ struct policy_ts_list {
 enum policy_auth {
 	POLICY_AUTH_NONE,
 	POLICY_AUTH_PSK,
-	POLICY_AUTH_RSA,		/* parsed; not implemented yet */
 };
 
 /* Where a setting was made; line 0: nowhere (a built-in default). */
@@ -286,8 +285,6 @@ enum policy_tfield {
 	POLICY_T_CONNECT,
 	POLICY_T_MTU_IGNORE,
 	POLICY_T_PRE_FRAGMENT,
-	POLICY_T_CACERT,
-	POLICY_T_MYCERT,
 	POLICY_T_COUNT
 };
 
@@ -299,8 +296,6 @@ struct policy_tunnel {
 	char binding[POLICY_NAME_MAX + 1];
 	struct policy_peer peer;
 	bool connect_auto;		/* else trigger: ACQUIRE starts it */
-	char cacert[POLICY_NAME_MAX + 1];
-	char mycert[POLICY_NAME_MAX + 1];
 	struct policy_opts opts;
 };
 

@@ -4,7 +4,8 @@
  * policy model (policy.c):
  *
  *	- every IKEv2 example of seed 003, in config/, parses and means
- *	  what the seed says;
+ *	  what the seed says, but for the rsa ones, which are refused with
+ *	  a message until rsa authentication is implemented;
  *	- a canonical dump reads back as the same configuration;
  *	- the effective policy follows tunnel > profile > default-profile >
  *	  built-in defaults, and the defaults are seed 003's table;
@@ -186,9 +187,24 @@ static const struct {
 	{ "seed003-2.25.11-tunnel.conf", 1, 0 },
 	{ "seed003-2.25.12-center.conf", 2, 0 },
 	{ "seed003-2.25.13-remote-site1.conf", 1, 0 },
-	{ "seed003-2.25.15-rsa-peer.conf", 1, 1 },
-	{ "seed003-2.25.16-rsa-local.conf", 1, 1 },
 	{ "every-command.conf", 4, 0 },
+};
+
+/* Seed 003's rsa examples: refused until rsa authentication works. */
+#define NO_RSA "is not supported yet (rsa signature authentication is not implemented)"
+#define NO_CERT \
+	"is not supported yet (certificates serve rsa authentication, which is not implemented)"
+
+static const struct {
+	const char *file;
+	const char *msg[2];		/* after "DIR/" */
+} refused_seeds[] = {
+	{ "seed003-2.25.15-rsa-peer.conf",
+	  { "seed003-2.25.15-rsa-peer.conf:7:3: 'ikev2 cert cacert' " NO_CERT,
+	    "seed003-2.25.15-rsa-peer.conf:9:41: 'ikev2 peer 192.168.0.1 authentication rsa' " NO_RSA } },
+	{ "seed003-2.25.16-rsa-local.conf",
+	  { "seed003-2.25.16-rsa-local.conf:7:3: 'ikev2 cert mycert' " NO_CERT,
+	    "seed003-2.25.16-rsa-local.conf:8:30: 'ikev2 local-authentication rsa' " NO_RSA } },
 };
 
 static unsigned int real_warnings(void)
@@ -218,6 +234,24 @@ static void test_seeds(void)
 			show_diags();
 		round_trip(cfg, seeds[i].file);
 		policy_config_free(cfg);
+	}
+	for (size_t i = 0; i < sizeof(refused_seeds) / sizeof(refused_seeds[0]); i++) {
+		struct policy_config *cfg = load_file(refused_seeds[i].file);
+
+		if (!ok(!cfg && d.errors == 2 && d.n == 2, "%s is refused",
+			refused_seeds[i].file)) {
+			show_diags();
+			policy_config_free(cfg);
+			continue;
+		}
+		for (int k = 0; k < 2; k++) {
+			char want[sizeof(datadir) + 256];
+
+			snprintf(want, sizeof(want), "%s/%s", datadir,
+				 refused_seeds[i].msg[k]);
+			is_str(d.d[k].msg, want, "  %.50s",
+			       strchr(refused_seeds[i].msg[k], ':') + 1);
+		}
 	}
 }
 
@@ -497,7 +531,7 @@ static void test_warnings(void)
 		"interface ikevti0\r\n"
 		"  ikev2 binding p\r\n"
 		"  ikev2 sa-proposal enc aes-gcm-256\r\n"
-		"  ikev2 local-authentication rsa id keyid a\r\n"
+		"  ikev2 local-authentication psk id keyid a\r\n"
 		"  ikev2 peer any authentication psk id keyid b\r\n");
 
 	if (!ok(cfg && d.errors == 0, "CRLF lines; warnings only")) {
@@ -505,15 +539,13 @@ static void test_warnings(void)
 		policy_config_free(cfg);
 		return;
 	}
-	if (!is_int(d.warnings, 3, "three warnings"))
+	if (!is_int(d.warnings, 2, "two warnings"))
 		show_diags();
 	else {
 		is_str(d.d[0].msg, "ikevti.conf:4:3: warning: sa-proposal dh is not used when interface ikevti0 answers as 'ikev2 peer any': IKE_SA_INIT carries no ID; set it in ikev2 default-profile",
 		       "  a profile's sa-proposal for a peer any tunnel");
 		is_str(d.d[1].msg, "ikevti.conf:7:3: warning: sa-proposal enc is not used when interface ikevti0 answers as 'ikev2 peer any': IKE_SA_INIT carries no ID; set it in ikev2 default-profile",
 		       "  the tunnel's own sa-proposal");
-		is_str(d.d[2].msg, "ikevti.conf:8:3: warning: rsa (digital signature) authentication is not implemented yet; interface ikevti0 cannot come up",
-		       "  rsa authentication");
 	}
 	policy_config_free(cfg);
 }
@@ -644,7 +676,7 @@ static const struct {
 	{ IF "  ikev2 peer any\n",
 	  "ikevti.conf:2:17: 'ikev2 peer any' needs the peer's id; expected 'authentication psk id TYPE VALUE'" },
 	{ IF "  ikev2 peer 10.0.0.1 authentication eap\n",
-	  "ikevti.conf:2:38: unknown authentication method 'eap'; expected one of: psk, rsa" },
+	  "ikevti.conf:2:38: unknown authentication method 'eap'; expected psk" },
 	{ IF "  ikev2 connect-type always\n",
 	  "ikevti.conf:2:22: unknown connect type 'always'; expected auto" },
 	/* Not implemented yet: refused, not ignored */
@@ -652,6 +684,18 @@ static const struct {
 	  "ikevti.conf:7:3: 'ikev2 ipsec pre-fragment' is not supported yet (the fragmentation modes are not implemented)" },
 	{ GOOD "  ikev2 ipsec mtu ignore\n",
 	  "ikevti.conf:7:3: 'ikev2 ipsec mtu ignore' is not supported yet (the fragmentation modes are not implemented)" },
+	{ KEYS DP "  local-authentication psk id keyid a\n"
+	  IF "  ikev2 peer 192.0.2.1 authentication rsa id fqdn vpn.example.com\n",
+	  "ikevti.conf:6:39: 'ikev2 peer 192.0.2.1 authentication rsa' " NO_RSA },
+	{ KEYS DP "  local-authentication rsa id keyid a\n"
+	  IF "  ikev2 peer 192.0.2.1 authentication psk id keyid b\n",
+	  "ikevti.conf:4:24: 'local-authentication rsa' " NO_RSA },
+	{ GOOD "  ikev2 local-authentication rsa id keyid a\n",
+	  "ikevti.conf:7:30: 'ikev2 local-authentication rsa' " NO_RSA },
+	{ GOOD "  ikev2 cert cacert name caCert\n",
+	  "ikevti.conf:7:3: 'ikev2 cert cacert' " NO_CERT },
+	{ GOOD "  ikev2 cert mycert name myCert\n",
+	  "ikevti.conf:7:3: 'ikev2 cert mycert' " NO_CERT },
 	{ GOOD "  ikev2 nat-traversal\n",
 	  "ikevti.conf:7:3: 'ikev2 nat-traversal' is not supported yet (UDP-encapsulated ESP is not implemented)" },
 	{ GOOD "  ikev2 nat-traversal keepalive 20\n",
