@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * test_ikev2's world: two IKE engines, A and B, joined by an in-memory
- * datagram queue, driven by a fake clock, each installing its Child SAs
- * into a fake backend that records every sa_add and sa_del.  Included by
- * test_ikev2.c only (static helpers, one translation unit).
+ * The world of the IKEv2 engine tests: two IKE engines, A and B, joined
+ * by an in-memory datagram queue, driven by a fake clock, each installing
+ * its Child SAs into a fake backend that records every sa_add and sa_del.
+ * Included by one translation unit per test program (test_ikev2*.c),
+ * which uses what it needs: the helpers are static inline.  The program
+ * links with -Wl,--wrap=sa_new_spi (see spi_next).
  */
 #ifndef SELFTESTS_UNIT_IKEV2_HARNESS_H
 #define SELFTESTS_UNIT_IKEV2_HARNESS_H
@@ -45,15 +47,15 @@ struct fake_be {
 };
 
 /* As in the kernel, each device has SAs of its own: SPIs may repeat. */
-static bool fb_is(const struct fake_be *f, unsigned int i, const char *tunnel,
-		  uint8_t dir, uint32_t spi)
+static inline bool fb_is(const struct fake_be *f, unsigned int i,
+			 const char *tunnel, uint8_t dir, uint32_t spi)
 {
 	return f->sa[i].dir == dir && f->sa[i].spi == spi &&
 	       !strcmp(f->sa_tunnel[i], tunnel);
 }
 
-static void fb_record(struct fake_be *f, char op, const char *tunnel,
-		      uint8_t dir, uint32_t spi)
+static inline void fb_record(struct fake_be *f, char op, const char *tunnel,
+			     uint8_t dir, uint32_t spi)
 {
 	struct rec *r = &f->log[f->n_log];
 
@@ -64,8 +66,8 @@ static void fb_record(struct fake_be *f, char op, const char *tunnel,
 	snprintf(r->tunnel, sizeof(r->tunnel), "%s", tunnel);
 }
 
-static int fb_add(struct backend *be, const char *tunnel,
-		  const struct kernel_sa *sa)
+static inline int fb_add(struct backend *be, const char *tunnel,
+			 const struct kernel_sa *sa)
 {
 	struct fake_be *f = (struct fake_be *)be;
 
@@ -88,8 +90,8 @@ static int fb_add(struct backend *be, const char *tunnel,
 	return 0;
 }
 
-static int fb_del(struct backend *be, const char *tunnel, uint8_t dir,
-		  uint32_t spi)
+static inline int fb_del(struct backend *be, const char *tunnel, uint8_t dir,
+			 uint32_t spi)
 {
 	struct fake_be *f = (struct fake_be *)be;
 
@@ -116,8 +118,8 @@ static int fb_del(struct backend *be, const char *tunnel, uint8_t dir,
 /* ESP last seen (wall clock seconds) on every inbound SA; 0: never. */
 static uint64_t fb_use_time;
 
-static int fb_get(struct backend *be, const char *tunnel, uint8_t dir,
-		  uint32_t spi, struct kernel_sa *out)
+static inline int fb_get(struct backend *be, const char *tunnel, uint8_t dir,
+			 uint32_t spi, struct kernel_sa *out)
 {
 	struct fake_be *f = (struct fake_be *)be;
 	const struct kernel_sa *sa = NULL;
@@ -138,7 +140,7 @@ static int fb_get(struct backend *be, const char *tunnel, uint8_t dir,
 /* The fake devices: ikevtiN has ifindex FB_IFINDEX + N. */
 #define FB_IFINDEX	100
 
-static uint32_t fb_ifindex(const char *tunnel)
+static inline uint32_t fb_ifindex(const char *tunnel)
 {
 	unsigned int n;
 
@@ -147,8 +149,8 @@ static uint32_t fb_ifindex(const char *tunnel)
 	return FB_IFINDEX + n;
 }
 
-static int fb_tunnel_name(struct backend *be, uint32_t ifindex, char *name,
-			  size_t len)
+static inline int fb_tunnel_name(struct backend *be, uint32_t ifindex,
+				 char *name, size_t len)
 {
 	(void)be;
 	if (ifindex < FB_IFINDEX ||
@@ -164,8 +166,8 @@ static const struct backend_ops fb_ops = {
 	.tunnel_name = fb_tunnel_name,
 };
 
-static const struct kernel_sa *fb_find(const struct fake_be *f, uint8_t dir,
-				       uint32_t spi)
+static inline const struct kernel_sa *fb_find(const struct fake_be *f,
+					      uint8_t dir, uint32_t spi)
 {
 	for (unsigned int i = 0; i < f->n; i++)
 		if (f->sa[i].dir == dir && f->sa[i].spi == spi)
@@ -173,9 +175,9 @@ static const struct kernel_sa *fb_find(const struct fake_be *f, uint8_t dir,
 	return NULL;
 }
 
-static const struct kernel_sa *fb_find_on(const struct fake_be *f,
-					  const char *tunnel, uint8_t dir,
-					  uint32_t spi)
+static inline const struct kernel_sa *fb_find_on(const struct fake_be *f,
+						 const char *tunnel, uint8_t dir,
+						 uint32_t spi)
 {
 	for (unsigned int i = 0; i < f->n; i++)
 		if (fb_is(f, i, tunnel, dir, spi))
@@ -184,8 +186,8 @@ static const struct kernel_sa *fb_find_on(const struct fake_be *f,
 }
 
 /* The SPI of tunnel's one SA in dir; 0 if it has none or several. */
-static uint32_t fb_spi_on(const struct fake_be *f, const char *tunnel,
-			  uint8_t dir)
+static inline uint32_t fb_spi_on(const struct fake_be *f, const char *tunnel,
+				 uint8_t dir)
 {
 	uint32_t spi = 0;
 
@@ -199,7 +201,7 @@ static uint32_t fb_spi_on(const struct fake_be *f, const char *tunnel,
 	return spi;
 }
 
-static unsigned int fb_count(const struct fake_be *f, uint8_t dir)
+static inline unsigned int fb_count(const struct fake_be *f, uint8_t dir)
 {
 	unsigned int n = 0;
 
@@ -208,8 +210,8 @@ static unsigned int fb_count(const struct fake_be *f, uint8_t dir)
 	return n;
 }
 
-static int fb_index(const struct fake_be *f, char op, uint8_t dir,
-		    uint32_t spi)
+static inline int fb_index(const struct fake_be *f, char op, uint8_t dir,
+			   uint32_t spi)
 {
 	for (unsigned int i = 0; i < f->n_log; i++)
 		if (f->log[i].op == op && f->log[i].dir == dir &&
@@ -273,7 +275,8 @@ struct world {
 
 static struct world W;
 
-static void set_addr(struct sockaddr_storage *ss, const char *a, uint16_t port)
+static inline void set_addr(struct sockaddr_storage *ss, const char *a,
+			    uint16_t port)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
@@ -290,7 +293,7 @@ static void set_addr(struct sockaddr_storage *ss, const char *a, uint16_t port)
 	inet_pton(AF_INET, a, &in->sin_addr);
 }
 
-static void set_port(struct sockaddr_storage *ss, uint16_t port)
+static inline void set_port(struct sockaddr_storage *ss, uint16_t port)
 {
 	if (ss->ss_family == AF_INET6)
 		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
@@ -301,9 +304,9 @@ static void set_port(struct sockaddr_storage *ss, uint16_t port)
 /* The underlay: IPv4 unless a test switches to IPv6. */
 static const char *addr_a = "10.0.0.1", *addr_b = "10.0.0.2";
 
-static int w_send(void *ctx, const struct sockaddr_storage *local,
-		  const struct sockaddr_storage *remote, bool natt,
-		  const uint8_t *buf, size_t len)
+static inline int w_send(void *ctx, const struct sockaddr_storage *local,
+			 const struct sockaddr_storage *remote, bool natt,
+			 const uint8_t *buf, size_t len)
 {
 	struct side *s = ctx;
 	struct dgram *d;
@@ -347,7 +350,7 @@ static int w_send(void *ctx, const struct sockaddr_storage *local,
  * Make-before-break: what each side sends on, the other can receive.
  * (Before the first Child SA is complete at both ends nothing flows.)
  */
-static void check_no_loss(void)
+static inline void check_no_loss(void)
 {
 	for (int i = 0; i < 2; i++) {
 		uint32_t out = W.s[i].fb.last_out;
@@ -358,7 +361,7 @@ static void check_no_loss(void)
 	}
 }
 
-static void inject(int to, const uint8_t *buf, size_t len)
+static inline void inject(int to, const uint8_t *buf, size_t len)
 {
 	struct side *r = &W.s[to];
 	struct sockaddr_storage local = r->addr, remote = W.s[1 - to].addr;
@@ -366,7 +369,7 @@ static void inject(int to, const uint8_t *buf, size_t len)
 	ike_engine_input(r->e, &local, &remote, false, buf, len, W.now);
 }
 
-static void deliver(void)
+static inline void deliver(void)
 {
 	while (W.nq) {
 		struct dgram *d = W.q[0];
@@ -381,7 +384,7 @@ static void deliver(void)
 }
 
 /* Advance the clock to t, firing timers on the way. */
-static void run_until(uint64_t t)
+static inline void run_until(uint64_t t)
 {
 	for (;;) {
 		uint64_t next = IKE_NO_TIMER;
@@ -421,8 +424,8 @@ static void run_until(uint64_t t)
 static const char *psk_a = "secretA", *psk_b = "secretB";
 static const char *b_peer;	/* A as B sees it; NULL: addr_a */
 
-static struct policy_config *make_cfg(int idx, const char *profile,
-				      const char *tunnel)
+static inline struct policy_config *make_cfg(int idx, const char *profile,
+					     const char *tunnel)
 {
 	char text[4096];
 	struct cfg_diags d;
@@ -442,13 +445,13 @@ static struct policy_config *make_cfg(int idx, const char *profile,
 }
 
 /* IKEV2_LOG=1 shows the engines' log lines as TAP comments. */
-static uint64_t w_wallclock(void *ctx)
+static inline uint64_t w_wallclock(void *ctx)
 {
 	(void)ctx;
 	return W.now + 1700000000000ull;	/* wall clock: fake clock + 2023 */
 }
 
-static void w_log(void *ctx, int level, const char *msg)
+static inline void w_log(void *ctx, int level, const char *msg)
 {
 	const struct side *s = ctx;
 
@@ -457,7 +460,7 @@ static void w_log(void *ctx, int level, const char *msg)
 		printf("# %c %s\n", s->idx ? 'B' : 'A', msg);
 }
 
-static void world_free(void)
+static inline void world_free(void)
 {
 	for (int i = 0; i < 2; i++) {
 		ike_engine_free(W.s[i].e);
@@ -471,8 +474,8 @@ static void world_free(void)
 }
 
 /* Per-side profile and tunnel lines (NULL: none). */
-static bool world_new(const char *prof_a, const char *prof_b,
-		      const char *tun_a, const char *tun_b)
+static inline bool world_new(const char *prof_a, const char *prof_b,
+			     const char *tun_a, const char *tun_b)
 {
 	world_free();
 	W.now = 1000000;
@@ -504,7 +507,7 @@ struct ike_view {
 	struct ike_sa_info last;
 };
 
-static int view_ike_fn(const struct ike_sa_info *i, void *arg)
+static inline int view_ike_fn(const struct ike_sa_info *i, void *arg)
 {
 	struct ike_view *v = arg;
 
@@ -515,7 +518,7 @@ static int view_ike_fn(const struct ike_sa_info *i, void *arg)
 	return 0;
 }
 
-static struct ike_view view_ike(int i)
+static inline struct ike_view view_ike(int i)
 {
 	struct ike_view v;
 
@@ -524,7 +527,7 @@ static struct ike_view view_ike(int i)
 	return v;
 }
 
-static struct ike_stats stats(int i)
+static inline struct ike_stats stats(int i)
 {
 	struct ike_stats st;
 
@@ -532,13 +535,13 @@ static struct ike_stats stats(int i)
 	return st;
 }
 
-static bool up(void)
+static inline bool up(void)
 {
 	return view_ike(0).established == 1 && view_ike(1).established == 1;
 }
 
 /* Every SA of one side has its mirror on the same tunnel at the other. */
-static bool mirrored(void)
+static inline bool mirrored(void)
 {
 	for (int i = 0; i < 2; i++) {
 		const struct fake_be *f = &W.s[i].fb, *g = &W.s[1 - i].fb;
@@ -565,18 +568,18 @@ static bool mirrored(void)
 }
 
 /* One pair per side, mirrored, nothing lost, no backend error. */
-static bool one_pair(void)
+static inline bool one_pair(void)
 {
 	return W.s[0].fb.n == 2 && W.s[1].fb.n == 2 && mirrored() && !W.loss &&
 	       !W.s[0].fb.errors && !W.s[1].fb.errors;
 }
 
-static uint32_t out_spi(int i)
+static inline uint32_t out_spi(int i)
 {
 	return W.s[i].fb.last_out;
 }
 
-static bool bring_up(void)
+static inline bool bring_up(void)
 {
 	if (ike_engine_initiate(W.s[0].e, "ikevti0", W.now))
 		return false;
@@ -585,8 +588,8 @@ static bool bring_up(void)
 }
 
 /* What side's kernel tells its engine about an SA of tunnel. */
-static void expire(int side, const char *tunnel, uint8_t dir, uint32_t spi,
-		   bool hard)
+static inline void expire(int side, const char *tunnel, uint8_t dir,
+			  uint32_t spi, bool hard)
 {
 	struct kernel_event ev;
 
@@ -602,7 +605,7 @@ static void expire(int side, const char *tunnel, uint8_t dir, uint32_t spi,
 	ike_engine_kernel_event(W.s[side].e, &ev, W.now);
 }
 
-static void acquire(int side, const char *tunnel)
+static inline void acquire(int side, const char *tunnel)
 {
 	struct kernel_event ev;
 
@@ -612,7 +615,7 @@ static void acquire(int side, const char *tunnel)
 	ike_engine_kernel_event(W.s[side].e, &ev, W.now);
 }
 
-static struct dgram *last_sent(int from, uint8_t exchange, bool response)
+static inline struct dgram *last_sent(int from, uint8_t exchange, bool response)
 {
 	for (unsigned int i = W.n_log; i-- > 0;) {
 		struct dgram *d = W.log[i];
