@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -91,16 +92,33 @@ static int v2_kernel_sa(const struct ike_sa *sa, const struct child_sa *c,
 	ks->lifetime.hard_secs = life;
 	v2_ts_kernel(c->ts_l, c->n_ts_l, ks->ts_local, &ks->n_ts_local);
 	v2_ts_kernel(c->ts_r, c->n_ts_r, ks->ts_remote, &ks->n_ts_remote);
-	if (sa->natt) {
-		const struct sockaddr_in *l = (const void *)&sa->local;
-		const struct sockaddr_in *r = (const void *)&sa->remote;
-
-		/* sin_port and sin6_port sit at the same offset. */
-		ks->encap_sport = ntohs(l->sin_port);
-		ks->encap_dport = ntohs(r->sin_port);
-	}
 	ks->origin = IKEVTI_ORIGIN_NEGOTIATED;
 	return 0;
+}
+
+static const char *v2_addr(const struct sockaddr_storage *ss, char *buf,
+			   size_t len)
+{
+	const void *a = &((const struct sockaddr_in *)ss)->sin_addr;
+
+	if (ss->ss_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+bool v2_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+
+	if (!sa->nat_detected)
+		return false;
+	sa_log(e, LOG_ERR,
+	       "%s: NAT detected between %s and %s: UDP-encapsulated ESP (NAT-T) is not implemented yet; the Child SA is not installed",
+	       sa->tunnel, v2_addr(&sa->local, l, sizeof(l)),
+	       v2_addr(&sa->remote, r, sizeof(r)));
+	return true;
 }
 
 int v2_child_install(struct ike_engine *e, struct ike_sa *sa,

@@ -206,6 +206,11 @@ static void v2_auth_child(struct ike_engine *e, struct ike_sa *sa,
 		}
 		goto out;
 	}
+	/* None of the peer's proposals can work through the NAT. */
+	if (v2_child_nat_refused(e, sa)) {
+		n.type = IKEV2_N_NO_PROPOSAL_CHOSEN;
+		goto out;
+	}
 	if (prop_choose(offer, &sa->pol.v, PROP_CHILD, 0, &sel)) {
 		e->stats.no_proposal++;
 		n.type = IKEV2_N_NO_PROPOSAL_CHOSEN;
@@ -329,6 +334,15 @@ static void v2_auth_child_done(struct ike_engine *e, struct ike_sa *sa,
 	struct child_sa *c;
 	struct pl_notify n;
 
+	/*
+	 * Whatever the responder said: deleting the IKE SA also deletes a
+	 * Child SA it made (RFC 7296 1.4.1), and no other can be made on
+	 * this IKE SA while the NAT is there.
+	 */
+	if (v2_child_nat_refused(e, sa)) {
+		sa->want_delete = true;
+		goto out;
+	}
 	if (!ts || !answer)
 		goto out;
 	if (!psa) {

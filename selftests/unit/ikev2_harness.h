@@ -24,6 +24,7 @@
 #define MAX_SA	160
 #define MAX_REC	1024
 #define MAX_LOG	4096
+#define MAX_LINES 64			/* the last log lines of each side */
 
 /* ---- the recording backend --------------------------------------------- */
 
@@ -271,6 +272,8 @@ struct world {
 	bool drop_response;
 	bool nat_a;			/* A sits behind a NAT: 192.0.2.99 */
 	unsigned int loss;		/* make-before-break violations */
+	char line[2][MAX_LINES][256];	/* what each engine logged */
+	unsigned int n_line[2];
 };
 
 static struct world W;
@@ -369,18 +372,22 @@ static inline void inject(int to, const uint8_t *buf, size_t len)
 	ike_engine_input(r->e, &local, &remote, false, buf, len, W.now);
 }
 
+static inline void deliver_one(void)
+{
+	struct dgram *d = W.q[0];
+
+	W.nq--;
+	for (unsigned int i = 0; i < W.nq; i++)
+		W.q[i] = W.q[i + 1];
+	ike_engine_input(W.s[d->to].e, &d->dst, &d->src, d->natt, d->buf,
+			 d->len, W.now);
+	check_no_loss();
+}
+
 static inline void deliver(void)
 {
-	while (W.nq) {
-		struct dgram *d = W.q[0];
-
-		W.nq--;
-		for (unsigned int i = 0; i < W.nq; i++)
-			W.q[i] = W.q[i + 1];
-		ike_engine_input(W.s[d->to].e, &d->dst, &d->src, d->natt,
-				 d->buf, d->len, W.now);
-		check_no_loss();
-	}
+	while (W.nq)
+		deliver_one();
 }
 
 /* Advance the clock to t, firing timers on the way. */
@@ -456,8 +463,20 @@ static inline void w_log(void *ctx, int level, const char *msg)
 	const struct side *s = ctx;
 
 	(void)level;
+	snprintf(W.line[s->idx][W.n_line[s->idx]++ % MAX_LINES],
+		 sizeof(W.line[0][0]), "%s", msg);
 	if (getenv("IKEV2_LOG"))
 		printf("# %c %s\n", s->idx ? 'B' : 'A', msg);
+}
+
+/* How often side logged msg, among its last MAX_LINES lines. */
+static inline unsigned int logged(int side, const char *msg)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < W.n_line[side] && i < MAX_LINES; i++)
+		n += !strcmp(W.line[side][i], msg);
+	return n;
 }
 
 static inline void world_free(void)

@@ -73,26 +73,6 @@ static void test_basic(void)
 	       "initiate an unknown tunnel: -ENOENT");
 }
 
-/* A behind a NAT: both detect it, IKE_AUTH on 4500, ESP in UDP. */
-static void test_nat(void)
-{
-	const struct kernel_sa *a, *b;
-
-	b_peer = "192.0.2.99";
-	ok(world_new(NULL, NULL, NULL, NULL), "NAT: configs load");
-	b_peer = NULL;
-	W.nat_a = true;
-	ok(bring_up(), "NAT: up");
-	ok(view_ike(0).last.natt && view_ike(1).last.natt,
-	   "NAT: both ends moved to port 4500");
-	a = fb_find(&W.s[0].fb, IKEVTI_DIR_OUT, out_spi(0));
-	b = fb_find(&W.s[1].fb, IKEVTI_DIR_OUT, out_spi(1));
-	ok(a && b && a->encap_sport == 4500 && a->encap_dport == 4500 &&
-	   b->encap_sport == 4500 && b->encap_dport == 4501,
-	   "NAT: ESP in UDP, to the port the NAT chose");
-	W.nat_a = false;
-}
-
 /* A restarts and comes back: INITIAL_CONTACT clears B's stale SAs. */
 static void test_initial_contact(void)
 {
@@ -1074,7 +1054,6 @@ static void test_auto(void)
 int main(void)
 {
 	test_basic();
-	test_nat();
 	test_initial_contact();
 	test_selectors();
 	test_ipv6();
