@@ -477,8 +477,6 @@ static const struct nla_policy kernel_sa_policy[IKEVTI_SA_A_MAX + 1] = {
 	[IKEVTI_SA_A_LIFETIME] = KERNEL_POL_NEST,
 	[IKEVTI_SA_A_TS_LOCAL] = KERNEL_POL_NEST,
 	[IKEVTI_SA_A_TS_REMOTE] = KERNEL_POL_NEST,
-	[IKEVTI_SA_A_ENCAP_SPORT] = KERNEL_POL_U16,
-	[IKEVTI_SA_A_ENCAP_DPORT] = KERNEL_POL_U16,
 	[IKEVTI_SA_A_ORIGIN] = KERNEL_POL_U8,
 	[IKEVTI_SA_A_COOKIE] = KERNEL_POL_U32,
 	[IKEVTI_SA_A_STATS] = KERNEL_POL_NEST,
@@ -820,10 +818,6 @@ static int kernel_sa_parse(struct kernel_conn *kc, struct nlattr *nest,
 		if (err)
 			return err;
 	}
-	if (tb[IKEVTI_SA_A_ENCAP_SPORT])
-		sa->encap_sport = nla_get_u16(tb[IKEVTI_SA_A_ENCAP_SPORT]);
-	if (tb[IKEVTI_SA_A_ENCAP_DPORT])
-		sa->encap_dport = nla_get_u16(tb[IKEVTI_SA_A_ENCAP_DPORT]);
 	if (tb[IKEVTI_SA_A_ORIGIN])
 		sa->origin = nla_get_u8(tb[IKEVTI_SA_A_ORIGIN]);
 	if (tb[IKEVTI_SA_A_COOKIE])
@@ -1043,10 +1037,6 @@ static int kernel_put_sa(struct nl_msg *msg, const struct kernel_sa *sa,
 			     sa->auth_key)) ||
 		    nla_put_u32(msg, IKEVTI_SA_A_FLAGS, sa->flags) ||
 		    nla_put_u32(msg, IKEVTI_SA_A_COOKIE, sa->cookie))
-			return -EMSGSIZE;
-		if ((sa->encap_sport || sa->encap_dport) &&
-		    (nla_put_u16(msg, IKEVTI_SA_A_ENCAP_SPORT, sa->encap_sport) ||
-		     nla_put_u16(msg, IKEVTI_SA_A_ENCAP_DPORT, sa->encap_dport)))
 			return -EMSGSIZE;
 		if (sa->origin && nla_put_u8(msg, IKEVTI_SA_A_ORIGIN, sa->origin))
 			return -EMSGSIZE;

@@ -113,8 +113,6 @@ struct kernel_sa {
 	unsigned int n_ts_remote;
 	struct kernel_ts ts_local[IKEVTI_TS_MAX];
 	struct kernel_ts ts_remote[IKEVTI_TS_MAX];
-	uint16_t encap_sport;		/* both 0: no UDP encapsulation */
-	uint16_t encap_dport;
 	uint8_t origin;			/* IKEVTI_ORIGIN_*, 0: not sent */
 	uint32_t cookie;
 	bool has_seq;			/* outbound: numbers start after seq */
@@ -134,8 +132,8 @@ void kernel_sa_wipe(struct kernel_sa *sa);
 /*
  * IKEVTI_CMD_SA_NEW: sends dir, spi, enc, auth, the keys (when their
  * length is not 0), flags, cookie, and when set: replay_window,
- * lifetime (has_lifetime or any limit), selectors, encap ports, origin,
- * seq (has_seq).
+ * lifetime (has_lifetime or any limit), selectors, origin, seq (has_seq).
+ * Never UDP encapsulation ports: the module has no UDP encapsulation yet.
  * The request's copy of the keys is wiped once it is sent.
  */
 int kernel_sa_add(struct kernel_conn *kc, uint32_t ifindex,

@@ -734,19 +734,12 @@ bad:
 		       v[0]);
 }
 
+/* The module cannot encapsulate ESP in UDP yet: refused, not dropped. */
 static int sa_opt_encap(struct sa_parser *p, char **v)
 {
-	uint64_t port[2];
-
-	for (int i = 0; i < 2; i++) {
-		if (!sa_number(v[i], 65535, &port[i]) || !port[i])
-			return sa_fail(p, -EINVAL,
-				       "bad encap port '%s' (want 1..65535)",
-				       v[i]);
-	}
-	p->a->sa.encap_sport = (uint16_t)port[0];
-	p->a->sa.encap_dport = (uint16_t)port[1];
-	return 0;
+	(void)v;
+	return sa_fail(p, -EINVAL,
+		       "'encap' is not supported yet (UDP-encapsulated ESP is not implemented)");
 }
 
 static int sa_opt_cookie(struct sa_parser *p, char **v)
@@ -803,7 +796,7 @@ static const struct sa_opt sa_opts[] = {
 	  sa_opt_ts_remote },
 	{ "proto", SA_CHANGE, true, 1, "N or a name", sa_opt_proto },
 	{ "port", SA_CHANGE, true, 1, "P or P-P", sa_opt_port },
-	{ "encap", OP(ADD), false, 2, "SPORT DPORT", sa_opt_encap },
+	{ "encap", OP(ADD), false, 0, NULL, sa_opt_encap },
 	{ "cookie", OP(ADD), false, 1, "N", sa_opt_cookie },
 	{ "seq", OP(ADD), false, 1, "N", sa_opt_seq },
 	{ "manual", OP(FLUSH), false, 0, NULL, sa_opt_origin },
@@ -971,7 +964,7 @@ void sa_args_usage(FILE *f)
 		"         [esn] [legacy] [replay-window N]\n"
 		"         [lifetime soft|hard secs|bytes|packets N]...\n"
 		"         [ts-local SEL [proto P] [port P[-P]]]... [ts-remote SEL ...]...\n"
-		"         [encap SPORT DPORT] [cookie N] [seq N]\n"
+		"         [cookie N] [seq N]\n"
 		"  sa set DEV dir in|out spi SPI [replay-window N] [lifetime ...]...\n"
 		"         [ts-local SEL ...]... [ts-remote SEL ...]...\n"
 		"  sa del DEV dir in|out spi SPI\n"

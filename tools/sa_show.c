@@ -287,9 +287,6 @@ void show_sa_text(FILE *f, const struct kernel_sa *sa, time_t now)
 	else if (sa->has_replay_window)
 		fprintf(f, "      replay window: %" PRIu32 "\n",
 			sa->replay_window);
-	if (sa->encap_sport || sa->encap_dport)
-		fprintf(f, "      udp encap: sport %u, dport %u\n",
-			sa->encap_sport, sa->encap_dport);
 	show_ts_text(f, "local selectors", sa->ts_local, sa->n_ts_local);
 	show_ts_text(f, "remote selectors", sa->ts_remote, sa->n_ts_remote);
 
@@ -380,13 +377,6 @@ int show_sa_json(struct json *j, const struct kernel_sa *sa,
 			 SHOW_N(show_lifetime));
 	show_ts_json(j, "ts_local", sa->ts_local, sa->n_ts_local);
 	show_ts_json(j, "ts_remote", sa->ts_remote, sa->n_ts_remote);
-	if (sa->encap_sport || sa->encap_dport) {
-		json_key(j, "encap");
-		json_object_begin(j);
-		json_kv_uint(j, "sport", sa->encap_sport);
-		json_kv_uint(j, "dport", sa->encap_dport);
-		json_object_end(j);
-	}
 	show_name_json(j, "origin", sa_origin_name(sa->origin), "origin",
 		       sa->origin);
 	json_kv_uint(j, "cookie", sa->cookie);

@@ -104,7 +104,7 @@ static void test_add(void)
 	   bytes_are(sa->auth_key, K32, 32), "hmac-sha256-128 and its key");
 	ok(sa->origin == IKEVTI_ORIGIN_MANUAL && !sa->flags &&
 	   !sa->has_replay_window && !sa->has_lifetime && !sa->n_ts_local &&
-	   !sa->n_ts_remote && !sa->encap_sport && !sa->cookie,
+	   !sa->n_ts_remote && !sa->cookie,
 	   "origin manual; nothing else set");
 
 	good(SA_OP_ADD, "lo dir out spi 4096 enc aes-cbc key 0XA0B1C2D3E4F5061728394A5B6C7D8E9F"
@@ -154,11 +154,9 @@ static void test_add(void)
 	   "enc null with auth, in any order");
 
 	good(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20
-	     " replay-window 0 encap 4500 4501 cookie 0xffffffff");
+	     " replay-window 0 cookie 0xffffffff");
 	ok(sa->has_replay_window && sa->replay_window == 0,
 	   "replay-window 0 is kept, not 'absent'");
-	ok(sa->encap_sport == 4500 && sa->encap_dport == 4501,
-	   "encap ports, host order");
 	is_int(sa->cookie, 0xffffffffu, "cookie in hex");
 	good(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20
 	     " replay-window 1048576 cookie 7");
@@ -287,8 +285,8 @@ static void test_missing_dup(void)
 	    "duplicate 'lifetime hard secs'");
 	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20 " frobnicate",
 	    "unknown argument 'frobnicate'");
-	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20 " encap 4500",
-	    "'encap' needs SPORT DPORT");
+	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20 " encap 4500 4501",
+	    "'encap' is not supported yet (UDP-encapsulated ESP is not implemented)");
 	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20 " lifetime hard secs",
 	    "'lifetime' needs soft|hard secs|bytes|packets N");
 	bad(SA_OP_ADD, "lo0123456789abcdef dir in", "bad device name 'lo0123456789abcdef'");
@@ -317,10 +315,6 @@ static void test_numbers(void)
 	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20 " lifetime soft secs 3601 lifetime hard secs 3600",
 	    "soft lifetime 3601 secs exceeds the hard one, 3600");
 	good(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20 " lifetime soft packets 5 lifetime hard packets 5");
-	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20 " encap 0 4500",
-	    "bad encap port '0' (want 1..65535)");
-	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20 " encap 4500 65536",
-	    "bad encap port '65536' (want 1..65535)");
 	bad(SA_OP_ADD, "lo dir in spi 0x1000 enc aes-gcm key " K20 " cookie 0x100000000",
 	    "bad cookie '0x100000000' (want 0..0xffffffff)");
 }

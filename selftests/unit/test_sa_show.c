@@ -62,8 +62,6 @@ static void sample(struct kernel_sa *sa)
 	ts(&sa->ts_local[0], AF_INET, "10.0.0.0", "10.0.0.255", 0, 0, 65535);
 	ts(&sa->ts_local[1], AF_INET6, "2001:db8::1", "2001:db8::ff", 6, 80, 80);
 	sa->n_ts_remote = 0;
-	sa->encap_sport = 4500;
-	sa->encap_dport = 4501;
 	sa->origin = IKEVTI_ORIGIN_MANUAL;
 	sa->cookie = 7;
 	sa->has_cur = true;
@@ -98,7 +96,6 @@ static void test_sa_text(void)
 	       "      transform: esp-aes esp-sha256-hmac, esn\n"
 	       "      origin: manual, cookie 7\n"
 	       "      replay window: 1024\n"
-	       "      udp encap: sport 4500, dport 4501\n"
 	       "      local selectors: 10.0.0.0/24\n"
 	       "                       2001:db8::1-2001:db8::ff proto tcp port 80\n"
 	       "      remote selectors: any\n"
@@ -121,7 +118,6 @@ static void test_sa_text(void)
 	sa.flags = IKEVTI_SA_F_LEGACY | 0x80;
 	sa.has_replay_window = false;
 	memset(&sa.lifetime, 0, sizeof(sa.lifetime));
-	sa.encap_sport = sa.encap_dport = 0;
 	sa.origin = 9;
 	sa.n_ts_local = 0;
 	sa.n_ts_remote = 1;
@@ -184,7 +180,7 @@ static void test_sa_json(void)
 	       "\"port_end\":65535},{\"selector\":\"2001:db8::1-2001:db8::ff\","
 	       "\"start\":\"2001:db8::1\",\"end\":\"2001:db8::ff\",\"proto\":6,"
 	       "\"port_start\":80,\"port_end\":80}],\"ts_remote\":[],"
-	       "\"encap\":{\"sport\":4500,\"dport\":4501},\"origin\":\"manual\","
+	       "\"origin\":\"manual\","
 	       "\"cookie\":7,\"cur\":{\"add_time\":1700000000,\"use_time\":0,"
 	       "\"bytes\":1500,\"packets\":10,\"seq\":10,\"expired\":0},"
 	       "\"stats\":{\"packets\":10,\"octets\":1500,\"invalid_sa\":0,"
