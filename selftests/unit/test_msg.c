@@ -609,44 +609,189 @@ static void test_validate_errors(void)
 	       2 * glen - MSG_HDR_LEN, glen);
 }
 
-/* Garbage: a fixed pseudo-random sequence, mutations of a valid message. */
+/* What msg_validate() may answer once the header is right. */
+static bool chain_error(enum msg_err e)
+{
+	switch (e) {
+	case MSG_E_TRUNCATED:
+	case MSG_E_PAYLOAD_LENGTH:
+	case MSG_E_TRAILING:
+	case MSG_E_CRITICAL:
+	case MSG_E_UNKNOWN_V1:
+	case MSG_E_SK_NOT_LAST:
+	case MSG_E_TOO_MANY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The answer the header alone decides; MSG_OK: it is up to the chain. */
+static enum msg_err hdr_verdict(const uint8_t *buf, size_t len)
+{
+	if (len < MSG_HDR_LEN)
+		return MSG_E_SHORT;
+	if (msg_get32(buf + 24) != len)
+		return MSG_E_LENGTH;
+	if (buf[17] >> 4 != 1 && buf[17] >> 4 != 2)
+		return MSG_E_MAJOR;
+	return MSG_OK;
+}
+
+/*
+ * An accepted message is read as its bytes say: the header as
+ * msg_hdr_parse() reads it, and each payload inside the message after
+ * the one before, its body where its generic header puts it, of the
+ * length that header gives, linked from the one before (unless unknown
+ * payloads were skipped in between), and SK, if any, last.
+ */
+static bool msg_consistent(const uint8_t *buf, size_t len, const struct msg *m)
+{
+	struct msg_hdr h;
+	size_t end = MSG_HDR_LEN;
+	uint8_t type;
+
+	memset(&h, 0, sizeof(h));
+	if (msg_hdr_parse(buf, len, &h) || memcmp(&h, &m->hdr, sizeof(h)) ||
+	    m->raw != buf || m->raw_len != len)
+		return false;
+	if (m->v1_encrypted)
+		return !m->n;
+	type = h.next;
+	for (unsigned int i = 0; i < m->n; i++) {
+		const struct msg_payload *p = &m->pl[i];
+
+		if (p->off < end || p->body != buf + p->off + MSG_GENERIC_LEN ||
+		    (size_t)p->off + MSG_GENERIC_LEN + p->len > len ||
+		    msg_get16(buf + p->off + 2) != p->len + MSG_GENERIC_LEN ||
+		    p->next != buf[p->off] || (!m->skipped && p->type != type))
+			return false;
+		end = (size_t)p->off + MSG_GENERIC_LEN + p->len;
+		type = p->next;
+	}
+	if (m->sk >= 0)
+		return m->sk == m->n - 1 && end == len &&
+		       (m->pl[m->sk].type == IKEV2_PL_SK ||
+			m->pl[m->sk].type == IKEV2_PL_SKF);
+	return m->skipped || (end == len && type == 0);
+}
+
+/*
+ * Validate buf twice: the same answer both times, the same struct msg
+ * when accepted, and buf untouched.  The answer, or -1 if not so.
+ */
+static int validate_twice(const uint8_t *buf, size_t len, struct msg m[2])
+{
+	uint8_t copy[2048];
+	enum msg_err r[2];
+
+	if (len > sizeof(copy))
+		return -1;
+	memcpy(copy, buf, len);
+	memset(m, 0, 2 * sizeof(*m));
+	r[0] = msg_validate(buf, len, &m[0]);
+	r[1] = msg_validate(buf, len, &m[1]);
+	if (r[0] != r[1] || memcmp(copy, buf, len) ||
+	    (r[0] == MSG_OK && memcmp(&m[0], &m[1], sizeof(m[0]))))
+		return -1;
+	return (int)r[0];
+}
+
+/*
+ * Garbage, from a fixed pseudo-random sequence, so the counts below are
+ * the same on every run: mutations of a valid message, then random
+ * messages with a right header.  Each answer is checked, not only that
+ * nothing crashed (the SANITIZE=1 build checks that too).
+ */
 static void test_garbage(void)
 {
 	uint8_t good[2048], buf[2048], plain[2048];
+	unsigned int hist[MSG_ERR_COUNT] = { 0 };
+	unsigned int unstable = 0, wrong = 0, chain = 0, sks = 0, bad_sk = 0;
+	unsigned int sas = 0, bad_sa = 0, same = 0;
 	struct msg_builder b, in;
 	struct pl_ts_list ts;
 	struct sk_ctx c;
-	struct msg m, inner;
+	struct msg *m = calloc(3, sizeof(*m));
 	uint32_t x = 12345;
-	size_t glen, i, j, valid = 0, decrypted = 0;
+	size_t glen, i, j, decrypted = 0;
 
+	if (!ok(m != NULL, "garbage: memory"))
+		return;
 	sk_setup(&c, &suites[2], 7);
 	build_inner(&in, plain, sizeof(plain), 2, &ts);
 	msg_build_init(&b, good, sizeof(good), &hdr_auth);
 	msg_build_seal(&b, &in, &c.k, NULL, &glen);
 	for (i = 0; i < 20000; i++) {
 		size_t len = 28 + (x >> 8) % (glen - 27);
+		enum msg_err hv;
+		int r;
 
+		/*
+		 * Flip bits, never write a byte back as it was: the IV and so
+		 * the ciphertext are random, and a mutation that left the
+		 * whole message as it was would pass the ICV now and then.
+		 */
 		memcpy(buf, good, glen);
 		for (j = 0; j < 1 + i % 8; j++) {
 			x = x * 1103515245u + 12345u;
-			buf[(x >> 4) % len] = (uint8_t)(x >> 16);
+			buf[(x >> 4) % len] ^= (uint8_t)(x >> 16) | 1;
 		}
 		if (i % 3 == 0)
 			set_len(buf, len);
-		if (msg_validate(buf, len, &m) == MSG_OK) {
-			valid++;
-			if (m.sk >= 0 && msg_sk_decrypt(&m, &c.k, plain,
-							sizeof(plain), &inner) == MSG_OK)
+		if (len == glen && !memcmp(buf, good, glen)) {
+			same++;		/* two flips undid each other */
+			continue;
+		}
+		r = validate_twice(buf, len, m);
+		if (r < 0) {
+			unstable++;
+			continue;
+		}
+		hist[r]++;
+		hv = hdr_verdict(buf, len);
+		if (hv ? r != (int)hv : r != MSG_OK && !chain_error(r))
+			wrong++;
+		else if (r == MSG_OK && !msg_consistent(buf, len, &m[0]))
+			wrong++;
+		chain += chain_error(r);
+		if (r == MSG_OK && m[0].sk >= 0) {
+			enum msg_err d = msg_sk_decrypt(&m[0], &c.k, plain,
+							sizeof(plain), &m[2]);
+
+			sks++;
+			if (d == MSG_OK)
 				decrypted++;
+			else if (d != MSG_E_INTEGRITY && d != MSG_E_SK_LENGTH &&
+				 d != MSG_E_FRAGMENT)
+				bad_sk++;
 		}
 	}
-	ok(1, "20000 mutated messages: %zu validate, %zu decrypt, no crash",
-	   valid, decrypted);
-	ok(!decrypted, "no mutated message passes the ICV");
+	is_int(unstable, 0,
+	       "20000 mutated messages: each validates the same twice, buffer untouched");
+	is_int(wrong, 0,
+	       "  each answer is the header's verdict or a chain error, and each accepted one reads as its bytes say");
+	ok(hist[MSG_OK] && hist[MSG_E_LENGTH] && hist[MSG_E_MAJOR] && chain,
+	   "  this seed gives accepted (%u), bad length (%u), bad version (%u) and bad chain (%u) messages",
+	   hist[MSG_OK], hist[MSG_E_LENGTH], hist[MSG_E_MAJOR], chain);
+	ok(sks && !bad_sk,
+	   "  %u accepted ones with SK: each fails to decrypt as an ICV or SK length error",
+	   sks);
+	ok(!decrypted, "no mutated message passes the ICV (%u mutations undid themselves)",
+	   same);
+
+	/*
+	 * Random messages with a right header: random payloads of IKEv2
+	 * types whose lengths tile the message (random bytes alone would
+	 * hardly ever get past the first length), and in every fourth one
+	 * a random byte after the header.  Only the chain can be wrong.
+	 */
+	memset(hist, 0, sizeof(hist));
+	unstable = wrong = 0;
 	x = 99;
 	for (i = 0; i < 20000; i++) {
-		size_t len = 28 + i % 300;
+		size_t len = 32 + i % 300, off = MSG_HDR_LEN;
+		int r;
 
 		for (j = 0; j < len; j++) {
 			x = x * 1103515245u + 12345u;
@@ -655,15 +800,58 @@ static void test_garbage(void)
 		set_len(buf, len);
 		buf[17] = 0x20;
 		buf[16] = (uint8_t)(33 + i % 16);
-		if (msg_validate(buf, len, &m) == MSG_OK) {
-			struct pl_sa sa;
+		while (off < len) {
+			size_t left = len - off, plen = left;
 
-			for (j = 0; j < m.n; j++)
-				if (m.pl[j].type == IKEV2_PL_SA)
-					pl_sa_parse(&m.pl[j], &sa);
+			x = x * 1103515245u + 12345u;
+			if (left >= 8)
+				plen = 4 + (x >> 8) % (left - 3);
+			if (left - plen < 4)
+				plen = left;
+			buf[off] = off + plen == len ? 0 : (uint8_t)(33 + (x >> 20) % 16);
+			msg_set16(buf + off + 2, (uint16_t)plen);
+			off += plen;
+		}
+		if (i % 4 == 0) {
+			x = x * 1103515245u + 12345u;
+			buf[MSG_HDR_LEN + (x >> 8) % (len - MSG_HDR_LEN)] =
+				(uint8_t)(x >> 16);
+		}
+		r = validate_twice(buf, len, m);
+		if (r < 0) {
+			unstable++;
+			continue;
+		}
+		hist[r]++;
+		if (r != MSG_OK && !chain_error(r))
+			wrong++;
+		if (r != MSG_OK)
+			continue;
+		if (!msg_consistent(buf, len, &m[0]))
+			wrong++;
+		for (j = 0; j < m[0].n; j++) {
+			struct pl_sa sa;
+			enum msg_err e;
+
+			if (m[0].pl[j].type != IKEV2_PL_SA)
+				continue;
+			sas++;
+			e = pl_sa_parse(&m[0].pl[j], &sa);
+			if (e == MSG_OK ? sa.n_prop < 1 || sa.n_prop > PL_MAX_PROPOSALS :
+			    e != MSG_E_SYNTAX && e != MSG_E_TOO_MANY)
+				bad_sa++;
 		}
 	}
-	ok(1, "20000 random messages: no crash");
+	is_int(unstable, 0,
+	       "20000 random messages: each validates the same twice, buffer untouched");
+	is_int(wrong, 0,
+	       "  each answer is a chain error, or an accepted message read as its bytes say");
+	ok(hist[MSG_OK] && hist[MSG_E_TRUNCATED] && hist[MSG_E_PAYLOAD_LENGTH],
+	   "  this seed gives accepted (%u), truncated (%u) and too short (%u) payloads",
+	   hist[MSG_OK], hist[MSG_E_TRUNCATED], hist[MSG_E_PAYLOAD_LENGTH]);
+	ok(sas && !bad_sa,
+	   "  %u SA payloads parse, or fail with SYNTAX or TOO_MANY", sas);
+	free(m);
 }
 
 /* ---- typed body failures ------------------------------------------------ */
