@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The IKE engine: what ike.h promises the daemon.  Incoming datagrams go
- * through the checks RFC 7296 asks for before an exchange sees them
- * (header, SPIs, Message ID window of one, ICV, payload rules), requests
- * already answered get the stored answer again (2.1), timers drive
- * retransmission, rekeying, expiry and liveness checks, and the queued
- * work of each IKE SA runs one exchange at a time (v2_kick).
+ * The IKE engine: what ike.h promises the daemon, whatever the IKE
+ * version.  A datagram goes to the version its header names (struct
+ * ike_ops, sa.h), which checks it and runs the exchanges; this file holds
+ * what every version shares: the API, the timers (retransmission,
+ * rekeying, expiry, liveness checks), kernel events, reload, shutdown and
+ * what "show" prints.  The queued work of each IKE SA runs one exchange
+ * at a time, through its version's kick().
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,7 +18,8 @@
 #include <openssl/evp.h>
 
 #include "ike.h"
-#include "ikev2/ikev2.h"
+#include "sa.h"
+#include "ts.h"
 
 static uint64_t ike_min(uint64_t a, uint64_t b)
 {
@@ -64,8 +66,8 @@ void ike_engine_free(struct ike_engine *e)
 	free(e);
 }
 
-static bool v2_policy_in(const struct policy_config *cfg, const char *tunnel,
-			 struct policy_effective *pol)
+static bool ike_policy_in(const struct policy_config *cfg, const char *tunnel,
+			  struct policy_effective *pol)
 {
 	const struct policy_tunnel *t = policy_tunnel_find(cfg, tunnel);
 
@@ -75,13 +77,13 @@ static bool v2_policy_in(const struct policy_config *cfg, const char *tunnel,
 	return true;
 }
 
-bool v2_policy(struct ike_engine *e, const char *tunnel,
-	       struct policy_effective *pol)
+bool ike_policy(struct ike_engine *e, const char *tunnel,
+		struct policy_effective *pol)
 {
-	return v2_policy_in(e->cfg, tunnel, pol);
+	return ike_policy_in(e->cfg, tunnel, pol);
 }
 
-void v2_ike_dead(struct ike_engine *e, struct ike_sa *sa, const char *why)
+void ike_sa_dead(struct ike_engine *e, struct ike_sa *sa, const char *why)
 {
 	if (sa->state < IKE_S_ESTABLISHED)
 		sa_event(e, sa->tunnel, "IKE SA negotiation failed: %s", why);
@@ -90,7 +92,7 @@ void v2_ike_dead(struct ike_engine *e, struct ike_sa *sa, const char *why)
 	sa_ike_kill(e, sa);
 }
 
-void v2_ike_established(struct ike_engine *e, struct ike_sa *sa)
+void ike_sa_established(struct ike_engine *e, struct ike_sa *sa)
 {
 	uint64_t life = sa->pol.v.sa_lifetime;
 	uint64_t margin = sa->pol.ike_rekey_margin;
@@ -110,74 +112,6 @@ void v2_ike_established(struct ike_engine *e, struct ike_sa *sa)
 	sa_event(e, sa->tunnel, "IKE SA established, SPI %08x%08x %08x%08x, %s <-> %s",
 		 msg_get32(sa->spi_i), msg_get32(sa->spi_i + 4),
 		 msg_get32(sa->spi_r), msg_get32(sa->spi_r + 4), l, r);
-}
-
-static void ike_start_failed(struct ike_engine *e, struct ike_sa *sa, int err,
-			     const char *what)
-{
-	sa_log(e, LOG_ERR, "%s: cannot send %s: %s", sa->tunnel, what,
-	       strerror(-err));
-}
-
-void v2_kick(struct ike_engine *e, struct ike_sa *sa)
-{
-	struct child_sa *c;
-	int err;
-
-	if (sa->req.task || sa->state == IKE_S_DEAD ||
-	    sa->state < IKE_S_ESTABLISHED)
-		return;
-	if (sa->want_delete) {
-		err = v2_delete_ike_start(e, sa);
-		if (err) {
-			ike_start_failed(e, sa, err, "DELETE");
-			sa_ike_kill(e, sa);
-		}
-		return;
-	}
-	if (sa->state == IKE_S_DELETING)
-		return;
-	for (c = sa->children; c; c = c->next) {
-		if (c->want_delete) {
-			err = v2_delete_child_start(e, sa, c);
-			if (err)
-				ike_start_failed(e, sa, err, "DELETE");
-			return;
-		}
-	}
-	if (sa->state != IKE_S_ESTABLISHED)
-		return;
-	if (sa->want_rekey) {
-		sa->want_rekey = false;
-		err = v2_rekey_ike_start(e, sa);
-		if (!err)
-			return;
-		ike_start_failed(e, sa, err, "IKE SA rekey");
-	}
-	for (c = sa->children; c; c = c->next) {
-		if (c->want_rekey && c->state == CHILD_S_INSTALLED) {
-			c->want_rekey = false;
-			err = v2_rekey_child_start(e, sa, c);
-			if (!err)
-				return;
-			c->state = CHILD_S_INSTALLED;
-			ike_start_failed(e, sa, err, "Child SA rekey");
-		}
-	}
-	if (sa->want_child) {
-		sa->want_child = false;
-		if (!sa->children && !v2_child_nat_refused(e, sa)) {
-			err = v2_child_create_start(e, sa);
-			if (!err)
-				return;
-			ike_start_failed(e, sa, err, "CREATE_CHILD_SA");
-		}
-	}
-	if (sa->want_dpd) {
-		err = v2_dpd_start(e, sa);
-		if (err)
-			ike_start_failed(e, sa, err, "liveness check");
-	}
 }
 
 /* Free what died, then tell waiting "clear" callers. */
@@ -215,257 +149,21 @@ static void ike_reap(struct ike_engine *e)
 	ike_reap_all(e, false);
 }
 
-static uint8_t ike_task_exchange(uint8_t task)
+/*
+ * The versions this engine speaks, by the header's major version.  A
+ * major version above the newest is IKEv2's to answer (RFC 7296 2.5).
+ */
+static const struct ike_ops *const ike_versions[] = {
+	[2] = &ikev2_ops,
+};
+
+#define IKE_N_VERSIONS	(sizeof(ike_versions) / sizeof(ike_versions[0]))
+
+static const struct ike_ops *ike_version(uint8_t major)
 {
-	switch (task) {
-	case TASK_IKE_INIT:
-		return IKEV2_EXCH_IKE_SA_INIT;
-	case TASK_IKE_AUTH:
-		return IKEV2_EXCH_IKE_AUTH;
-	case TASK_CHILD_REKEY:
-	case TASK_CHILD_CREATE:
-	case TASK_IKE_REKEY:
-		return IKEV2_EXCH_CREATE_CHILD_SA;
-	default:
-		return IKEV2_EXCH_INFORMATIONAL;
-	}
-}
-
-/* Errors msg_sk_decrypt() returns before the ICV has verified. */
-static bool ike_unauthenticated(enum msg_err err)
-{
-	return err == MSG_E_INTEGRITY || err == MSG_E_SK_LENGTH ||
-	       err == MSG_E_NOSPACE || err == MSG_E_CRYPTO ||
-	       err == MSG_E_NO_SK || err == MSG_E_FRAGMENT;
-}
-
-/* An authenticated request we cannot process: answer it with type. */
-static void ike_refuse(struct ike_engine *e, struct ike_sa *sa,
-		       const struct msg_hdr *h, uint16_t type, uint8_t bad)
-{
-	struct pl_notify n = { .type = type };
-	struct msg_builder b;
-
-	if (type == IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD) {
-		n.data = &bad;
-		n.len = 1;
-	}
-	sa->msgid_in++;
-	v2_inner_init(e, &b);
-	pl_add_notify(&b, &n);
-	v2_send_response(e, sa, h->exchange, h->msgid, &b);
-}
-
-static void ike_request(struct ike_engine *e, struct ike_sa *sa,
-			const struct msg *inner)
-{
-	const struct msg_hdr *h = &inner->hdr;
-	uint16_t bad;
-
-	if (sa->state == IKE_S_INIT_DONE ? h->exchange != IKEV2_EXCH_IKE_AUTH :
-	    h->exchange == IKEV2_EXCH_IKE_AUTH) {
-		e->stats.malformed++;
-		ike_refuse(e, sa, h, IKEV2_N_INVALID_SYNTAX, 0);
-		return;
-	}
-	bad = v2_rules_check(h->exchange, false, inner);
-	if (bad) {
-		e->stats.malformed++;
-		ike_refuse(e, sa, h, bad, 0);
-		if (sa->state == IKE_S_INIT_DONE)
-			sa_ike_kill(e, sa);
-		return;
-	}
-	sa->msgid_in++;
-	switch (h->exchange) {
-	case IKEV2_EXCH_IKE_AUTH:
-		v2_auth_request(e, sa, inner);
-		break;
-	case IKEV2_EXCH_CREATE_CHILD_SA:
-		v2_ccsa_request(e, sa, inner);
-		break;
-	case IKEV2_EXCH_INFORMATIONAL:
-		v2_info_request(e, sa, inner);
-		break;
-	}
-}
-
-static void ike_response(struct ike_engine *e, struct ike_sa *sa,
-			 const struct msg *inner)
-{
-	if (v2_rules_check(inner->hdr.exchange, true, inner)) {
-		e->stats.malformed++;
-		if (sa->req.task == TASK_IKE_AUTH) {
-			v2_ike_dead(e, sa, "malformed IKE_AUTH response");
-			return;
-		}
-		sa_ike_reset_req(sa);
-		v2_kick(e, sa);
-		return;
-	}
-	switch (sa->req.task) {
-	case TASK_IKE_AUTH:
-		v2_auth_response(e, sa, inner);
-		break;
-	case TASK_CHILD_REKEY:
-	case TASK_CHILD_CREATE:
-	case TASK_IKE_REKEY:
-		v2_ccsa_response(e, sa, inner);
-		break;
-	default:
-		v2_info_response(e, sa, inner);
-		break;
-	}
-}
-
-/* SHA-256 of a datagram, to recognise a retransmitted request. */
-static bool ike_hash(const uint8_t *buf, size_t len, uint8_t out[32])
-{
-	unsigned int n = 0;
-
-	return EVP_Digest(buf, len, out, &n, EVP_sha256(), NULL) == 1 &&
-	       n == 32;
-}
-
-static void ike_input(struct ike_engine *e, const struct sockaddr_storage *local,
-		      const struct sockaddr_storage *remote, bool natt,
-		      const uint8_t *buf, size_t len)
-{
-	static const uint8_t zero[8];
-	struct msg *m = malloc(2 * sizeof(*m));
-	struct msg *inner = m + 1;
-	struct msg_sk_keys k;
-	enum msg_err err, ierr;
-	struct ike_sa *sa;
-	uint8_t hash[32];
-	struct msg_hdr h;
-	bool response;
-
-	if (!m)
-		return;
-	if (msg_hdr_parse(buf, len, &h)) {
-		e->stats.malformed++;
-		goto out;
-	}
-	if (h.major > 2) {
-		/* RFC 7296 2.5: drop it, and tell an initiator what we speak. */
-		e->stats.malformed++;
-		if (h.exchange == IKEV2_EXCH_IKE_SA_INIT &&
-		    !(h.flags & IKEV2_FLAG_RESPONSE))
-			v2_send_init_notify(e, local, remote, natt, &h,
-					    IKEV2_N_INVALID_MAJOR_VERSION,
-					    NULL, 0);
-		goto out;
-	}
-	if (h.major != 2) {
-		/* IKEv1 is not served yet: nothing to answer. */
-		e->stats.malformed++;
-		goto out;
-	}
-	err = msg_validate(buf, len, m);
-	response = h.flags & IKEV2_FLAG_RESPONSE;
-	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT && !response) {
-		if (h.msgid || memcmp(h.spi_r, zero, 8)) {
-			e->stats.invalid_spi++;
-			goto out;
-		}
-		if (err == MSG_E_CRITICAL) {
-			uint8_t bad = m->bad_type;
-
-			e->stats.malformed++;
-			v2_send_init_notify(e, local, remote, natt, &h,
-					    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
-					    &bad, 1);
-			goto out;
-		}
-		if (err) {
-			e->stats.malformed++;
-			goto out;
-		}
-		v2_init_request(e, local, remote, natt, m);
-		goto out;
-	}
-	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT)
-		sa = sa_ike_find_half(e, h.spi_i, remote, true);
-	else
-		sa = sa_ike_find(e, h.spi_i, h.spi_r);
-	/* The I flag names the original initiator: it must not be us. */
-	if (!sa || !!(h.flags & IKEV2_FLAG_INITIATOR) == sa->initiator) {
-		e->stats.invalid_spi++;
-		goto out;
-	}
-	if (err) {
-		/* Nothing here is authenticated yet: drop it (RFC 7296 2.21). */
-		e->stats.malformed++;
-		goto out;
-	}
-	if (!response && sa->has_resp && h.msgid + 1 == sa->msgid_in &&
-	    ike_hash(buf, len, hash) &&
-	    !memcmp(hash, sa->req_hash, sizeof(hash))) {
-		/* A retransmitted request: the same answer again (2.1). */
-		e->stats.retransmits++;
-		v2_send_raw(e, sa, sa->resp, sa->resp_len);
-		goto out;
-	}
-	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT &&
-	    (!response || sa->state != IKE_S_INIT_SENT || h.msgid)) {
-		e->stats.invalid_msgid++;
-		goto out;
-	}
-	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT) {
-		if (v2_rules_check(h.exchange, true, m)) {
-			e->stats.malformed++;
-			goto out;
-		}
-		if (sa->local.ss_family == AF_UNSPEC) {
-			sa->local = *local;
-			sa->natt = natt;
-		}
-		v2_init_response(e, sa, m);
-		goto out;
-	}
-	v2_sk_keys(sa, false, &k);
-	ierr = m->sk < 0 ? MSG_E_NO_SK :
-	       msg_sk_decrypt(m, &k, e->plain, sizeof(e->plain), inner);
-	if (ike_unauthenticated(ierr)) {
-		e->stats.decrypt_failed++;
-		goto out;
-	}
-	/* Authentic, but is it the one request or response we expect? */
-	if (response ? !sa->req.task || h.msgid != sa->req.msgid :
-	    h.msgid != sa->msgid_in || sa->state == IKE_S_INIT_SENT ||
-	    sa->state == IKE_S_AUTH_SENT) {
-		e->stats.invalid_msgid++;
-		goto out;
-	}
-	if (response && h.exchange != ike_task_exchange(sa->req.task)) {
-		e->stats.malformed++;
-		goto out;
-	}
-	sa->last_rx_ms = e->now_ms;
-	if (sa->nat_detected) {
-		/* Authenticated: follow the peer behind its NAT. */
-		sa->remote = *remote;
-		sa->local = *local;
-		sa->natt = natt;
-	}
-	if (!response && !ike_hash(buf, len, sa->req_hash))
-		memset(sa->req_hash, 0, sizeof(sa->req_hash));
-	if (ierr) {
-		e->stats.malformed++;
-		if (!response)
-			ike_refuse(e, sa, &h, ierr == MSG_E_CRITICAL ?
-				   IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD :
-				   IKEV2_N_INVALID_SYNTAX, inner->bad_type);
-		goto out;
-	}
-	if (response)
-		ike_response(e, sa, inner);
-	else
-		ike_request(e, sa, inner);
-out:
-	free(m);
-	ike_reap(e);
+	if (major >= IKE_N_VERSIONS)
+		return ike_versions[IKE_N_VERSIONS - 1];
+	return ike_versions[major];
 }
 
 void ike_engine_input(struct ike_engine *e,
@@ -473,9 +171,23 @@ void ike_engine_input(struct ike_engine *e,
 		      const struct sockaddr_storage *remote, bool natt,
 		      const uint8_t *buf, size_t len, uint64_t now_ms)
 {
+	const struct ike_ops *ops;
+	struct msg_hdr h;
+
 	e->now_ms = now_ms;
 	e->stats.rx++;
-	ike_input(e, local, remote, natt, buf, len);
+	if (msg_hdr_parse(buf, len, &h)) {
+		e->stats.malformed++;
+		return;
+	}
+	ops = ike_version(h.major);
+	if (!ops) {
+		/* IKEv1 is not served yet: nothing to answer. */
+		e->stats.malformed++;
+		return;
+	}
+	ops->input(e, local, remote, natt, buf, len, &h);
+	ike_reap(e);
 }
 
 /* The IKE SA of a tunnel that is up or on its way, if any. */
@@ -496,11 +208,11 @@ int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 	int err;
 
 	e->now_ms = now_ms;
-	if (!v2_policy(e, tunnel, &pol) || pol.tunnel->shutdown)
+	if (!ike_policy(e, tunnel, &pol) || pol.tunnel->shutdown)
 		return -ENOENT;
 	if (ike_sa_of(e, tunnel))
 		return -EALREADY;
-	err = v2_init_start(e, &pol);
+	err = ikev2_ops.initiate(e, &pol);
 	ike_reap(e);
 	return err;
 }
@@ -532,7 +244,7 @@ int ike_engine_rekey(struct ike_engine *e, const char *tunnel, bool ike,
 		if (!any)
 			return sa->children ? -EAGAIN : -ENOENT;
 	}
-	v2_kick(e, sa);
+	sa->ops->kick(e, sa);
 	ike_reap(e);
 	return 0;
 }
@@ -551,7 +263,7 @@ static void ike_want_tunnel(struct ike_engine *e, const char *tunnel)
 	}
 	if (sa->state == IKE_S_ESTABLISHED && !sa->children) {
 		sa->want_child = true;
-		v2_kick(e, sa);
+		sa->ops->kick(e, sa);
 	}
 }
 
@@ -621,7 +333,7 @@ void ike_engine_kernel_event(struct ike_engine *e,
 		} else if (c->state == CHILD_S_INSTALLED) {
 			c->want_rekey = true;
 		}
-		v2_kick(e, sa);
+		sa->ops->kick(e, sa);
 		break;
 	default:
 		break;
@@ -695,14 +407,14 @@ static void ike_sa_timers(struct ike_engine *e, struct ike_sa *sa)
 	uint64_t now = e->now_ms;
 
 	if (sa->req.task && now >= sa->req.next_ms &&
-	    v2_retransmit(e, sa) == -ETIMEDOUT) {
-		v2_ike_dead(e, sa, "the peer did not answer");
+	    sa->ops->retransmit(e, sa) == -ETIMEDOUT) {
+		ike_sa_dead(e, sa, "the peer did not answer");
 		return;
 	}
 	if (now >= sa->expire_ms) {
 		sa->expire_ms = IKE_NO_TIMER;
 		if (sa->state != IKE_S_ESTABLISHED) {
-			v2_ike_dead(e, sa, "timed out");
+			ike_sa_dead(e, sa, "timed out");
 			return;
 		}
 		sa_log(e, LOG_NOTICE, "%s: IKE SA lifetime expired", sa->tunnel);
@@ -736,7 +448,7 @@ static void ike_sa_timers(struct ike_engine *e, struct ike_sa *sa)
 				old->want_delete = true;
 		}
 	}
-	v2_kick(e, sa);
+	sa->ops->kick(e, sa);
 }
 
 void ike_engine_run_timers(struct ike_engine *e, uint64_t now_ms)
@@ -799,7 +511,7 @@ int ike_engine_clear(struct ike_engine *e, const char *peer,
 		c->pending++;
 		if (sa->state != IKE_S_DELETING)
 			sa->want_delete = true;
-		v2_kick(e, sa);
+		sa->ops->kick(e, sa);
 	}
 	c->next = e->clears;
 	e->clears = c;
@@ -822,7 +534,7 @@ void ike_engine_shutdown(struct ike_engine *e, uint64_t now_ms)
 			sa_child_free(e, sa, sa->children);
 		sa_ike_reset_req(sa);
 		sa->want_delete = true;
-		v2_kick(e, sa);
+		sa->ops->kick(e, sa);
 	}
 	ike_reap(e);
 }
@@ -889,7 +601,7 @@ int ike_engine_reload(struct ike_engine *e, const struct policy_config *cfg,
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 		struct policy_effective pol;
 		bool keep = sa->pol.tunnel &&
-			    v2_policy_in(cfg, sa->tunnel, &pol) &&
+			    ike_policy_in(cfg, sa->tunnel, &pol) &&
 			    ike_pol_same(&sa->pol, &pol);
 
 		if (keep) {
@@ -912,7 +624,7 @@ int ike_engine_reload(struct ike_engine *e, const struct policy_config *cfg,
 	e->cfg = cfg;
 	e->auto_ms = now_ms;
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
-		v2_kick(e, sa);
+		sa->ops->kick(e, sa);
 	ike_reap(e);
 	return 0;
 }
@@ -921,21 +633,6 @@ static void ike_ms_s(uint64_t now, uint64_t then, uint64_t *out)
 {
 	*out = then == IKE_NO_TIMER ? 0 :
 	       now >= then ? (now - then) / 1000 : (then - now) / 1000;
-}
-
-static const char *ike_state_name(uint8_t s)
-{
-	static const char *const names[] = {
-		[IKE_S_INIT_SENT] = "IKE_SA_INIT sent",
-		[IKE_S_INIT_DONE] = "IKE_SA_INIT done",
-		[IKE_S_AUTH_SENT] = "IKE_AUTH sent",
-		[IKE_S_ESTABLISHED] = "ESTABLISHED",
-		[IKE_S_REKEYED] = "REKEYED",
-		[IKE_S_DELETING] = "DELETING",
-		[IKE_S_DEAD] = "DEAD",
-	};
-
-	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
 static const char *ike_child_state_name(uint8_t s)
@@ -966,17 +663,17 @@ int ike_engine_foreach_ike_sa(const struct ike_engine *e,
 
 		memset(&i, 0, sizeof(i));
 		snprintf(i.tunnel, sizeof(i.tunnel), "%s", sa->tunnel);
-		i.version = 2;
+		i.version = sa->ops->version;
 		i.initiator = sa->initiator;
 		i.spi_i = ike_spi64(sa->spi_i);
 		i.spi_r = ike_spi64(sa->spi_r);
 		i.local = sa->local;
 		i.remote = sa->remote;
 		i.natt = sa->natt;
-		snprintf(i.state, sizeof(i.state), "%s", ike_state_name(sa->state));
+		snprintf(i.state, sizeof(i.state), "%s", sa->ops->state_name(sa));
 		policy_id_format(&sa->local_id, i.local_id, sizeof(i.local_id));
 		policy_id_format(&sa->remote_id, i.remote_id, sizeof(i.remote_id));
-		if (sa->state >= IKE_S_AUTH_SENT) {
+		if (sa->has_sel) {
 			snprintf(i.enc, sizeof(i.enc), "%s", prop_encr_name(&sa->sel));
 			snprintf(i.integ, sizeof(i.integ), "%s",
 				 prop_integ_name(&sa->sel));

@@ -96,7 +96,7 @@ void sa_ike_rehash(struct ike_engine *e, struct ike_sa *sa)
 	sa->hashed = true;
 }
 
-struct ike_sa *sa_ike_new(struct ike_engine *e,
+struct ike_sa *sa_ike_new(struct ike_engine *e, const struct ike_ops *ops,
 			  const struct policy_effective *pol, bool initiator)
 {
 	struct ike_sa *sa = calloc(1, sizeof(*sa));
@@ -104,6 +104,7 @@ struct ike_sa *sa_ike_new(struct ike_engine *e,
 
 	if (!sa)
 		return NULL;
+	sa->ops = ops;
 	sa->pol = *pol;
 	snprintf(sa->tunnel, sizeof(sa->tunnel), "%s",
 		 pol->tunnel ? pol->tunnel->ifname : "");
@@ -255,15 +256,9 @@ void sa_ike_free(struct ike_engine *e, struct ike_sa *sa)
 			sa->clear->deleted++;
 	}
 	sa_ike_reset_req(sa);
-	keymat_v2_ike_free(&sa->km);
+	sa->ops->free(sa);
 	crypto_dh_free(sa->dh);
-	secbuf_free(sa->ni);
-	secbuf_free(sa->nr);
-	free(sa->init_i);
-	free(sa->init_r);
-	free(sa->cookie);
 	free(sa->resp);
-	free(sa->min_nonce);
 	secbuf_wipe(sa, sizeof(*sa));
 	free(sa);
 }
@@ -287,7 +282,8 @@ struct ike_sa *sa_ike_find_half(struct ike_engine *e, const uint8_t spi_i[8],
 		if (sa->state == IKE_S_DEAD || sa->initiator != initiator ||
 		    memcmp(sa->spi_i, spi_i, 8))
 			continue;
-		if (initiator && sa->state == IKE_S_INIT_SENT)
+		if (initiator && sa->state == IKE_S_CONNECTING &&
+		    !memcmp(sa->spi_r, "\0\0\0\0\0\0\0\0", 8))
 			return sa;
 		if (!initiator && sa_addr_equal(&sa->remote, remote))
 			return sa;

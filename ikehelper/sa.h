@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "ike.h"
-#include "keymat_v2.h"
+#include "ikev2/state.h"
 #include "msg.h"
 #include "payload.h"
 #include "proposal.h"
@@ -23,10 +23,12 @@
 #define IKE_NONCE_LEN		32	/* ours: RFC 7296 2.10, >= PRF key */
 #define IKE_EVENTS_PER_TUNNEL	10
 
+/*
+ * The life of an IKE SA, whatever the version.  While CONNECTING, the
+ * version's own state says how far the negotiation is (v2_ike.step).
+ */
 enum ike_state {
-	IKE_S_INIT_SENT,	/* initiator: IKE_SA_INIT sent */
-	IKE_S_INIT_DONE,	/* responder: IKE_SA_INIT answered */
-	IKE_S_AUTH_SENT,	/* initiator: IKE_AUTH sent */
+	IKE_S_CONNECTING,	/* being negotiated */
 	IKE_S_ESTABLISHED,
 	IKE_S_REKEYED,		/* replaced by a rekey; waits for DELETE */
 	IKE_S_DELETING,		/* our DELETE is in flight */
@@ -55,6 +57,39 @@ enum ike_task {
 };
 
 struct ike_sa;
+struct ike_engine;
+
+/*
+ * What differs between IKE versions, behind one table per version, so
+ * that the engine (ike.c: the API, timers, kernel events, reload, show)
+ * never names an exchange.  Each version's files implement it; an IKE SA
+ * points at the table of the version it speaks.
+ */
+struct ike_ops {
+	uint8_t version;		/* 1 or 2: the header's major version */
+	const char *name;		/* "IKEv2" */
+	/*
+	 * A datagram of this version (its header parsed into h): checks,
+	 * lookup, decryption and the exchanges are the version's.
+	 */
+	void (*input)(struct ike_engine *e,
+		      const struct sockaddr_storage *local,
+		      const struct sockaddr_storage *remote, bool natt,
+		      const uint8_t *buf, size_t len, const struct msg_hdr *h);
+	/* Start an IKE SA for a tunnel, as initiator. */
+	int (*initiate)(struct ike_engine *e,
+			const struct policy_effective *pol);
+	/* Start the next queued task of sa when nothing is in flight. */
+	void (*kick)(struct ike_engine *e, struct ike_sa *sa);
+	/* The retransmit timer of sa fired: resend, or give up (-ETIMEDOUT). */
+	int (*retransmit)(struct ike_engine *e, struct ike_sa *sa);
+	/* What "show ike-sa" says of sa's state. */
+	const char *(*state_name)(const struct ike_sa *sa);
+	/* Wipe and free the version's part of sa (sa itself is not freed). */
+	void (*free)(struct ike_sa *sa);
+};
+
+extern const struct ike_ops ikev2_ops;
 
 struct child_sa {
 	struct child_sa *next;
@@ -99,6 +134,7 @@ struct ike_sa {
 	bool hashed;
 	unsigned int hbucket;		/* where: SPIi may change since */
 	char tunnel[POLICY_IFNAMSIZ];
+	const struct ike_ops *ops;	/* the version it speaks */
 	struct policy_effective pol;	/* refreshed on reload */
 	bool initiator;			/* of this IKE SA (its SPIs) */
 	uint8_t spi_i[8], spi_r[8];
@@ -106,15 +142,10 @@ struct ike_sa {
 	bool natt;
 	bool nat_detected;
 	uint8_t state;			/* enum ike_state */
+	bool has_sel;			/* sel holds the chosen proposal */
 	struct prop_sel sel;
 	struct crypto_encr encr;
-	struct keymat_v2_ike km;
-	struct crypto_dh *dh;		/* IKE_SA_INIT only */
-	struct secbuf *ni, *nr;		/* until IKE_AUTH is done */
-	uint8_t *init_i, *init_r;	/* the IKE_SA_INIT messages, likewise */
-	size_t init_i_len, init_r_len;
-	uint8_t *cookie;
-	size_t cookie_len;
+	struct crypto_dh *dh;		/* the key exchange, until done */
 	struct policy_id local_id, remote_id;
 	bool initial_contact;		/* the peer sent INITIAL_CONTACT */
 	/* Message IDs: our next request, the peer's next request. */
@@ -131,12 +162,11 @@ struct ike_sa {
 	bool peer_deleted;		/* DELETEd while our rekey is in flight */
 	struct ike_clear *clear;	/* an ikevtictl clear waits for it */
 	struct child_sa *children;
-	/* Made by an IKE SA rekey: of which IKE SA, and its lower nonce. */
-	bool successor;
-	uint8_t rekey_of_i[8], rekey_of_r[8];
-	uint8_t *min_nonce;
-	size_t min_nonce_len;
 	uint64_t created_ms, rekey_ms, expire_ms, last_rx_ms;
+	/* The version's own state: ops says which. */
+	union {
+		struct v2_ike v2;
+	};
 };
 
 struct ike_clear {
@@ -179,9 +209,19 @@ struct ike_engine {
 	uint8_t out[MSG_MAX_LEN];
 };
 
+/* ike.c: what the versions call back in the engine */
+
+/* sa failed or its peer is gone: log why, and remove it and its Child SAs. */
+void ike_sa_dead(struct ike_engine *e, struct ike_sa *sa, const char *why);
+/* sa reached ESTABLISHED: timers, counters, the event log. */
+void ike_sa_established(struct ike_engine *e, struct ike_sa *sa);
+/* The settings of a tunnel, by name, in the current configuration. */
+bool ike_policy(struct ike_engine *e, const char *tunnel,
+		struct policy_effective *pol);
+
 /* sa.c */
-struct ike_sa *sa_ike_new(struct ike_engine *e, const struct policy_effective *pol,
-			  bool initiator);
+struct ike_sa *sa_ike_new(struct ike_engine *e, const struct ike_ops *ops,
+			  const struct policy_effective *pol, bool initiator);
 /* Unlink and free; Child SAs are removed from the kernel first. */
 void sa_ike_free(struct ike_engine *e, struct ike_sa *sa);
 /*
@@ -191,6 +231,11 @@ void sa_ike_free(struct ike_engine *e, struct ike_sa *sa);
 void sa_ike_kill(struct ike_engine *e, struct ike_sa *sa);
 struct ike_sa *sa_ike_find(struct ike_engine *e, const uint8_t spi_i[8],
 			   const uint8_t spi_r[8]);
+/*
+ * An IKE SA whose responder SPI is not known yet: as initiator, ours
+ * waiting for the first response; as responder, the one this remote
+ * started with spi_i.
+ */
 struct ike_sa *sa_ike_find_half(struct ike_engine *e, const uint8_t spi_i[8],
 				const struct sockaddr_storage *remote,
 				bool initiator);

@@ -137,7 +137,7 @@ int v2_child_install(struct ike_engine *e, struct ike_sa *sa,
 	int err;
 
 	memset(&k, 0, sizeof(k));
-	err = keymat_v2_child_derive(sa->sel.prf, sa->km.sk_d, gir, ni->data,
+	err = keymat_v2_child_derive(sa->sel.prf, sa->v2.km.sk_d, gir, ni->data,
 				     ni->len, nr->data, nr->len, &algs, &k);
 	if (err)
 		return err;

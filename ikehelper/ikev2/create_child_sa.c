@@ -196,7 +196,7 @@ static struct ike_sa *v2_ike_successor(struct ike_engine *e, struct ike_sa *sa,
 				       const struct secbuf *nr)
 {
 	struct secbuf *skeyseed = NULL;
-	struct ike_sa *n = sa_ike_new(e, &sa->pol, initiator);
+	struct ike_sa *n = sa_ike_new(e, &ikev2_ops, &sa->pol, initiator);
 	int err;
 
 	if (!n)
@@ -213,7 +213,8 @@ static struct ike_sa *v2_ike_successor(struct ike_engine *e, struct ike_sa *sa,
 	n->local_id = sa->local_id;
 	n->remote_id = sa->remote_id;
 	n->sel = *sel;
-	err = keymat_v2_skeyseed_rekey(sa->sel.prf, sa->km.sk_d, gir, ni->data,
+	n->has_sel = true;
+	err = keymat_v2_skeyseed_rekey(sa->sel.prf, sa->v2.km.sk_d, gir, ni->data,
 				       ni->len, nr->data, nr->len, &skeyseed);
 	if (!err)
 		err = v2_init_derive(n, skeyseed, ni, nr);
@@ -222,21 +223,21 @@ static struct ike_sa *v2_ike_successor(struct ike_engine *e, struct ike_sa *sa,
 		sa_ike_kill(e, n);
 		return NULL;
 	}
-	n->successor = true;
-	memcpy(n->rekey_of_i, sa->spi_i, 8);
-	memcpy(n->rekey_of_r, sa->spi_r, 8);
+	n->v2.successor = true;
+	memcpy(n->v2.rekey_of_i, sa->spi_i, 8);
+	memcpy(n->v2.rekey_of_r, sa->spi_r, 8);
 	if (v2_nonce_cmp(ni->data, ni->len, nr->data, nr->len) > 0)
 		ni = nr;
-	n->min_nonce = malloc(ni->len);
-	if (n->min_nonce) {
-		memcpy(n->min_nonce, ni->data, ni->len);
-		n->min_nonce_len = ni->len;
+	n->v2.min_nonce = malloc(ni->len);
+	if (n->v2.min_nonce) {
+		memcpy(n->v2.min_nonce, ni->data, ni->len);
+		n->v2.min_nonce_len = ni->len;
 	}
 	n->state = IKE_S_ESTABLISHED;
 	sa_move_children(sa, n);
 	sa->state = IKE_S_REKEYED;
 	sa->rekey_ms = IKE_NO_TIMER;
-	v2_ike_established(e, n);
+	ike_sa_established(e, n);
 	return n;
 }
 
@@ -652,18 +653,18 @@ static void v2_ike_collision(struct ike_engine *e, struct ike_sa *old,
 	struct ike_sa *x;
 
 	for (x = e->sas; x; x = x->next) {
-		if (x != n && x->successor && !x->initiator &&
+		if (x != n && x->v2.successor && !x->initiator &&
 		    x->state == IKE_S_ESTABLISHED &&
-		    !memcmp(x->rekey_of_i, old->spi_i, 8) &&
-		    !memcmp(x->rekey_of_r, old->spi_r, 8))
+		    !memcmp(x->v2.rekey_of_i, old->spi_i, 8) &&
+		    !memcmp(x->v2.rekey_of_r, old->spi_r, 8))
 			break;
 	}
 	if (!x) {
 		old->want_delete = !old->peer_deleted;
 		return;
 	}
-	if (v2_nonce_cmp(n->min_nonce, n->min_nonce_len, x->min_nonce,
-			 x->min_nonce_len) < 0) {
+	if (v2_nonce_cmp(n->v2.min_nonce, n->v2.min_nonce_len, x->v2.min_nonce,
+			 x->v2.min_nonce_len) < 0) {
 		sa_log(e, LOG_INFO, "%s: IKE SA rekey collision: ours is redundant",
 		       n->tunnel);
 		sa_move_children(n, x);

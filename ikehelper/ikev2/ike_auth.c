@@ -37,9 +37,9 @@ static void v2_add_id(struct msg_builder *b, uint8_t type,
 static int v2_auth_sign(const struct ike_sa *sa, uint8_t *out, size_t *len)
 {
 	const struct policy_psk *psk = sa->pol.local_psk;
-	const uint8_t *msg = sa->initiator ? sa->init_i : sa->init_r;
-	size_t msglen = sa->initiator ? sa->init_i_len : sa->init_r_len;
-	const struct secbuf *nonce = sa->initiator ? sa->nr : sa->ni;
+	const uint8_t *msg = sa->initiator ? sa->v2.init_i : sa->v2.init_r;
+	size_t msglen = sa->initiator ? sa->v2.init_i_len : sa->v2.init_r_len;
+	const struct secbuf *nonce = sa->initiator ? sa->v2.nr : sa->v2.ni;
 	uint8_t body[4 + POLICY_ID_MAX];
 	size_t blen = v2_id_body(&sa->local_id, body, sizeof(body));
 
@@ -48,7 +48,7 @@ static int v2_auth_sign(const struct ike_sa *sa, uint8_t *out, size_t *len)
 	*len = crypto_prf_len(sa->sel.prf);
 	return keymat_v2_psk_auth(sa->sel.prf, psk->key, psk->key_len, msg,
 				  msglen, nonce->data, nonce->len,
-				  sa->initiator ? sa->km.sk_pi : sa->km.sk_pr,
+				  sa->initiator ? sa->v2.km.sk_pi : sa->v2.km.sk_pr,
 				  body, blen, out);
 }
 
@@ -57,15 +57,15 @@ static int v2_auth_verify(const struct ike_sa *sa, const struct pl_id *id,
 			  const struct pl_auth *auth)
 {
 	const struct policy_psk *psk = sa->pol.peer_psk;
-	const uint8_t *msg = sa->initiator ? sa->init_r : sa->init_i;
-	size_t msglen = sa->initiator ? sa->init_r_len : sa->init_i_len;
-	const struct secbuf *nonce = sa->initiator ? sa->ni : sa->nr;
+	const uint8_t *msg = sa->initiator ? sa->v2.init_r : sa->v2.init_i;
+	size_t msglen = sa->initiator ? sa->v2.init_r_len : sa->v2.init_i_len;
+	const struct secbuf *nonce = sa->initiator ? sa->v2.ni : sa->v2.nr;
 
 	if (!psk || auth->method != IKEV2_AUTH_PSK)
 		return -EBADMSG;
 	return keymat_v2_psk_verify(sa->sel.prf, psk->key, psk->key_len, msg,
 				    msglen, nonce->data, nonce->len,
-				    sa->initiator ? sa->km.sk_pr : sa->km.sk_pi,
+				    sa->initiator ? sa->v2.km.sk_pr : sa->v2.km.sk_pi,
 				    id->body, id->body_len, auth->data,
 				    auth->len);
 }
@@ -73,12 +73,12 @@ static int v2_auth_verify(const struct ike_sa *sa, const struct pl_id *id,
 /* The IKE_SA_INIT leftovers are not needed once IKE_AUTH is done. */
 static void v2_auth_forget(struct ike_sa *sa)
 {
-	secbuf_clear(&sa->ni);
-	secbuf_clear(&sa->nr);
-	free(sa->init_i);
-	free(sa->init_r);
-	sa->init_i = sa->init_r = NULL;
-	sa->init_i_len = sa->init_r_len = 0;
+	secbuf_clear(&sa->v2.ni);
+	secbuf_clear(&sa->v2.nr);
+	free(sa->v2.init_i);
+	free(sa->v2.init_r);
+	sa->v2.init_i = sa->v2.init_r = NULL;
+	sa->v2.init_i_len = sa->v2.init_r_len = 0;
 }
 
 int v2_auth_start(struct ike_engine *e, struct ike_sa *sa)
@@ -128,7 +128,7 @@ int v2_auth_start(struct ike_engine *e, struct ike_sa *sa)
 	secbuf_wipe(auth, sizeof(auth));
 	secbuf_wipe(e->inner, in.len);
 	if (!err)
-		sa->state = IKE_S_AUTH_SENT;
+		v2_step(sa, V2_AUTH_SENT);
 	return err;
 }
 
@@ -229,7 +229,7 @@ static void v2_auth_child(struct ike_engine *e, struct ike_sa *sa,
 	c->spi_in = sa_new_spi(e);
 	c->spi_out = msg_get32(sel.spi);
 	if (!c->spi_in || v2_child_set_ts(c, &ts[3], &ts[2]) ||
-	    v2_child_install(e, sa, c, NULL, sa->ni, sa->nr, false)) {
+	    v2_child_install(e, sa, c, NULL, sa->v2.ni, sa->v2.nr, false)) {
 		sa_child_free(e, sa, c);
 		n.type = IKEV2_N_TEMPORARY_FAILURE;
 		goto out;
@@ -263,7 +263,7 @@ void v2_auth_request(struct ike_engine *e, struct ike_sa *sa,
 	struct pl_id id;
 	size_t alen;
 
-	if (sa->state != IKE_S_INIT_DONE) {
+	if (!v2_at(sa, V2_INIT_DONE)) {
 		v2_send_response_notify(e, sa, IKEV2_EXCH_IKE_AUTH, msgid,
 					IKEV2_N_INVALID_SYNTAX);
 		return;
@@ -311,7 +311,7 @@ void v2_auth_request(struct ike_engine *e, struct ike_sa *sa,
 	v2_send_response(e, sa, IKEV2_EXCH_IKE_AUTH, msgid, &out);
 	secbuf_wipe(auth, sizeof(auth));
 	v2_auth_forget(sa);
-	v2_ike_established(e, sa);
+	ike_sa_established(e, sa);
 	return;
 fail:
 	e->stats.auth_failed++;
@@ -375,7 +375,7 @@ static void v2_auth_child_done(struct ike_engine *e, struct ike_sa *sa,
 	c->spi_in = r->spi;
 	c->spi_out = msg_get32(sel.spi);
 	if (v2_child_set_ts(c, &ts[0], &ts[1]) ||
-	    v2_child_install(e, sa, c, NULL, sa->ni, sa->nr, false))
+	    v2_child_install(e, sa, c, NULL, sa->v2.ni, sa->v2.nr, false))
 		sa_child_free(e, sa, c);
 out:
 	free(ts);
@@ -392,20 +392,20 @@ void v2_auth_response(struct ike_engine *e, struct ike_sa *sa,
 
 	if (v2_find_notify(m, IKEV2_N_AUTHENTICATION_FAILED, &n)) {
 		e->stats.auth_failed++;
-		v2_ike_dead(e, sa, "peer: AUTHENTICATION_FAILED");
+		ike_sa_dead(e, sa, "peer: AUTHENTICATION_FAILED");
 		return;
 	}
 	if (pl_id_parse(v2_get(m, IKEV2_PL_IDR), &id) ||
 	    pl_auth_parse(v2_get(m, IKEV2_PL_AUTH), &pa)) {
 		e->stats.malformed++;
-		v2_ike_dead(e, sa, "IKE_AUTH response without IDr or AUTH");
+		ike_sa_dead(e, sa, "IKE_AUTH response without IDr or AUTH");
 		return;
 	}
 	v2_id_from_pl(&id, &idr);
 	if ((sa->remote_id.type && !policy_id_equal(&idr, &sa->remote_id)) ||
 	    v2_auth_verify(sa, &id, &pa)) {
 		e->stats.auth_failed++;
-		v2_ike_dead(e, sa, "the peer's IDr or AUTH does not verify");
+		ike_sa_dead(e, sa, "the peer's IDr or AUTH does not verify");
 		return;
 	}
 	sa->remote_id = idr;
@@ -413,6 +413,6 @@ void v2_auth_response(struct ike_engine *e, struct ike_sa *sa,
 	v2_auth_child_done(e, sa, m);
 	v2_auth_forget(sa);
 	sa_ike_reset_req(sa);
-	v2_ike_established(e, sa);
+	ike_sa_established(e, sa);
 	v2_kick(e, sa);
 }

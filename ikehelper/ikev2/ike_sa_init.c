@@ -156,9 +156,9 @@ static int v2_init_send(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 		free(offer);
 		return -EIO;
 	}
-	if (!sa->ni) {
-		sa->ni = secbuf_new(IKE_NONCE_LEN);
-		if (!sa->ni || crypto_random(sa->ni->data, sa->ni->len)) {
+	if (!sa->v2.ni) {
+		sa->v2.ni = secbuf_new(IKE_NONCE_LEN);
+		if (!sa->v2.ni || crypto_random(sa->v2.ni->data, sa->v2.ni->len)) {
 			free(offer);
 			return -EIO;
 		}
@@ -166,11 +166,11 @@ static int v2_init_send(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 	prop_offer(&sa->pol.v, PROP_IKE, group, NULL, 0, offer);
 	v2_hdr(sa, IKEV2_EXCH_IKE_SA_INIT, false, 0, &h);
 	msg_build_init(&b, e->out, sizeof(e->out), &h);
-	if (sa->cookie) {
+	if (sa->v2.cookie) {
 		struct pl_notify n = {
 			.type = IKEV2_N_COOKIE,
-			.data = sa->cookie,
-			.len = sa->cookie_len,
+			.data = sa->v2.cookie,
+			.len = sa->v2.cookie_len,
 		};
 
 		pl_add_notify(&b, &n);
@@ -180,22 +180,22 @@ static int v2_init_send(struct ike_engine *e, struct ike_sa *sa, uint16_t group)
 	ke.data = pub;
 	ke.len = crypto_dh_pub_len(group);
 	pl_add_ke(&b, &ke);
-	nonce.data = sa->ni->data;
-	nonce.len = sa->ni->len;
+	nonce.data = sa->v2.ni->data;
+	nonce.len = sa->v2.ni->len;
 	pl_add_nonce(&b, &nonce);
 	v2_add_natd(&b, sa);
 	if (msg_build_finish(&b, &len)) {
 		free(offer);
 		return -EINVAL;
 	}
-	free(sa->init_i);
-	sa->init_i = malloc(len);
-	if (!sa->init_i) {
+	free(sa->v2.init_i);
+	sa->v2.init_i = malloc(len);
+	if (!sa->v2.init_i) {
 		free(offer);
 		return -ENOMEM;
 	}
-	memcpy(sa->init_i, e->out, len);
-	sa->init_i_len = len;
+	memcpy(sa->v2.init_i, e->out, len);
+	sa->v2.init_i_len = len;
 	err = v2_send_request_raw(e, sa, e->out, len, TASK_IKE_INIT);
 	free(sa->req.offer);
 	sa->req.offer = offer;
@@ -211,7 +211,7 @@ int v2_init_start(struct ike_engine *e, const struct policy_effective *pol)
 
 	if (peer->kind != POLICY_PEER_ADDR)
 		return -EDESTADDRREQ;
-	sa = sa_ike_new(e, pol, true);
+	sa = sa_ike_new(e, &ikev2_ops, pol, true);
 	if (!sa)
 		return -ENOMEM;
 	sa->remote.ss_family = peer->addr.family;
@@ -236,7 +236,7 @@ int v2_init_start(struct ike_engine *e, const struct policy_effective *pol)
 		sa->local.ss_family = AF_UNSPEC;
 	}
 	v2_set_port(&sa->local, 500);
-	sa->state = IKE_S_INIT_SENT;
+	v2_step(sa, V2_INIT_SENT);
 	group = v2_first_group(sa);
 	err = group ? v2_init_send(e, sa, group) : -ENOTSUP;
 	if (err) {
@@ -262,10 +262,10 @@ int v2_init_derive(struct ike_sa *sa, const struct secbuf *skeyseed,
 
 	if (crypto_encr_lookup(sa->sel.encr, sa->sel.encr_bits, &sa->encr))
 		return -ENOTSUP;
-	keymat_v2_ike_free(&sa->km);
+	keymat_v2_ike_free(&sa->v2.km);
 	return keymat_v2_ike_derive(&algs, skeyseed, ni->data, ni->len,
 				    nr->data, nr->len, sa->spi_i, sa->spi_r,
-				    &sa->km);
+				    &sa->v2.km);
 }
 
 /* g^ir, SKEYSEED and the keys, once both nonces and the KE are known. */
@@ -276,11 +276,11 @@ static int v2_init_keys(struct ike_sa *sa, const struct pl_ke *ke)
 
 	err = crypto_dh_derive(sa->dh, ke->data, ke->len, &gir);
 	if (!err)
-		err = keymat_v2_skeyseed(sa->sel.prf, sa->ni->data, sa->ni->len,
-					 sa->nr->data, sa->nr->len, gir,
+		err = keymat_v2_skeyseed(sa->sel.prf, sa->v2.ni->data, sa->v2.ni->len,
+					 sa->v2.nr->data, sa->v2.nr->len, gir,
 					 &skeyseed);
 	if (!err)
-		err = v2_init_derive(sa, skeyseed, sa->ni, sa->nr);
+		err = v2_init_derive(sa, skeyseed, sa->v2.ni, sa->v2.nr);
 	secbuf_free(gir);
 	secbuf_free(skeyseed);
 	crypto_dh_free(sa->dh);
@@ -393,7 +393,7 @@ void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 	sa = sa_ike_find_half(e, m->hdr.spi_i, remote, false);
 	if (sa) {
 		/* A retransmitted IKE_SA_INIT: the same answer again. */
-		if (sa->has_resp && sa->state == IKE_S_INIT_DONE)
+		if (sa->has_resp && v2_at(sa, V2_INIT_DONE))
 			v2_send_raw(e, sa, sa->resp, sa->resp_len);
 		return;
 	}
@@ -442,7 +442,7 @@ void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 				    IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
-	sa = sa_ike_new(e, &pol, false);
+	sa = sa_ike_new(e, &ikev2_ops, &pol, false);
 	if (!sa)
 		return;
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
@@ -451,16 +451,17 @@ void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 	sa->remote = *remote;
 	sa->natt = natt;
 	sa->sel = sel;
-	sa->state = IKE_S_INIT_DONE;
+	sa->has_sel = true;
+	v2_step(sa, V2_INIT_DONE);
 	sa->half_open = true;
 	e->n_half++;
 	sa->msgid_in = 1;
 	sa->dh = crypto_dh_new(sel.dh);
-	sa->ni = secbuf_dup(ni.data, ni.len);
-	sa->nr = secbuf_new(IKE_NONCE_LEN);
-	sa->init_i = malloc(m->raw_len);
-	if (!sa->dh || !sa->ni || !sa->nr || !sa->init_i ||
-	    crypto_random(sa->nr->data, sa->nr->len) ||
+	sa->v2.ni = secbuf_dup(ni.data, ni.len);
+	sa->v2.nr = secbuf_new(IKE_NONCE_LEN);
+	sa->v2.init_i = malloc(m->raw_len);
+	if (!sa->dh || !sa->v2.ni || !sa->v2.nr || !sa->v2.init_i ||
+	    crypto_random(sa->v2.nr->data, sa->v2.nr->len) ||
 	    crypto_dh_public(sa->dh, pub, crypto_dh_pub_len(sel.dh)) ||
 	    v2_init_keys(sa, &ke)) {
 		/* A bad public value, most likely. */
@@ -471,8 +472,8 @@ void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 				    IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
-	memcpy(sa->init_i, m->raw, m->raw_len);
-	sa->init_i_len = m->raw_len;
+	memcpy(sa->v2.init_i, m->raw, m->raw_len);
+	sa->v2.init_i_len = m->raw_len;
 	sa->nat_detected = v2_nat_seen(sa, m);
 
 	v2_hdr(sa, IKEV2_EXCH_IKE_SA_INIT, true, 0, &h);
@@ -483,18 +484,18 @@ void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 	our_ke.data = pub;
 	our_ke.len = crypto_dh_pub_len(sel.dh);
 	pl_add_ke(&b, &our_ke);
-	nonce.data = sa->nr->data;
-	nonce.len = sa->nr->len;
+	nonce.data = sa->v2.nr->data;
+	nonce.len = sa->v2.nr->len;
 	pl_add_nonce(&b, &nonce);
 	v2_add_natd(&b, sa);
-	sa->init_r = NULL;
-	if (msg_build_finish(&b, &len) || !(sa->init_r = malloc(len)) ||
+	sa->v2.init_r = NULL;
+	if (msg_build_finish(&b, &len) || !(sa->v2.init_r = malloc(len)) ||
 	    !(sa->resp = malloc(len))) {
 		sa_ike_free(e, sa);
 		return;
 	}
-	memcpy(sa->init_r, e->out, len);
-	sa->init_r_len = len;
+	memcpy(sa->v2.init_r, e->out, len);
+	sa->v2.init_r_len = len;
 	memcpy(sa->resp, e->out, len);
 	sa->resp_len = len;
 	sa->has_resp = true;
@@ -523,17 +524,17 @@ void v2_init_response(struct ike_engine *e, struct ike_sa *sa,
 	int err;
 
 	if (v2_find_notify(m, IKEV2_N_COOKIE, &n)) {
-		if (n.len < 1 || n.len > 64 || sa->cookie) {
-			v2_ike_dead(e, sa, "COOKIE refused");
+		if (n.len < 1 || n.len > 64 || sa->v2.cookie) {
+			ike_sa_dead(e, sa, "COOKIE refused");
 			return;
 		}
-		sa->cookie = malloc(n.len);
-		if (!sa->cookie)
+		sa->v2.cookie = malloc(n.len);
+		if (!sa->v2.cookie)
 			return;
-		memcpy(sa->cookie, n.data, n.len);
-		sa->cookie_len = n.len;
+		memcpy(sa->v2.cookie, n.data, n.len);
+		sa->v2.cookie_len = n.len;
 		if (v2_init_retry(e, sa, crypto_dh_group(sa->dh)))
-			v2_ike_dead(e, sa, "cannot resend IKE_SA_INIT");
+			ike_sa_dead(e, sa, "cannot resend IKE_SA_INIT");
 		return;
 	}
 	if (v2_find_notify(m, IKEV2_N_INVALID_KE_PAYLOAD, &n)) {
@@ -542,18 +543,18 @@ void v2_init_response(struct ike_engine *e, struct ike_sa *sa,
 		if (!v2_group_allowed(sa, group) ||
 		    group == crypto_dh_group(sa->dh)) {
 			e->stats.no_proposal++;
-			v2_ike_dead(e, sa, "INVALID_KE_PAYLOAD names a group we do not allow");
+			ike_sa_dead(e, sa, "INVALID_KE_PAYLOAD names a group we do not allow");
 			return;
 		}
 		sa_log(e, LOG_INFO, "%s: peer wants DH group %u, retrying",
 		       sa->tunnel, group);
 		if (v2_init_retry(e, sa, group))
-			v2_ike_dead(e, sa, "cannot resend IKE_SA_INIT");
+			ike_sa_dead(e, sa, "cannot resend IKE_SA_INIT");
 		return;
 	}
 	if (v2_find_notify(m, IKEV2_N_NO_PROPOSAL_CHOSEN, &n)) {
 		e->stats.no_proposal++;
-		v2_ike_dead(e, sa, "peer: NO_PROPOSAL_CHOSEN");
+		ike_sa_dead(e, sa, "peer: NO_PROPOSAL_CHOSEN");
 		return;
 	}
 	psa = msg_find(m, IKEV2_PL_SA, 0);
@@ -569,23 +570,24 @@ void v2_init_response(struct ike_engine *e, struct ike_sa *sa,
 	    sa->sel.dh != crypto_dh_group(sa->dh) || ke.group != sa->sel.dh) {
 		free(answer);
 		e->stats.malformed++;
-		v2_ike_dead(e, sa, "malformed IKE_SA_INIT response");
+		ike_sa_dead(e, sa, "malformed IKE_SA_INIT response");
 		return;
 	}
 	free(answer);
+	sa->has_sel = true;
 	memcpy(sa->spi_r, m->hdr.spi_r, 8);
-	sa->nr = secbuf_dup(nr.data, nr.len);
-	sa->init_r = malloc(m->raw_len);
-	if (!sa->nr || !sa->init_r) {
-		v2_ike_dead(e, sa, "out of memory");
+	sa->v2.nr = secbuf_dup(nr.data, nr.len);
+	sa->v2.init_r = malloc(m->raw_len);
+	if (!sa->v2.nr || !sa->v2.init_r) {
+		ike_sa_dead(e, sa, "out of memory");
 		return;
 	}
-	memcpy(sa->init_r, m->raw, m->raw_len);
-	sa->init_r_len = m->raw_len;
+	memcpy(sa->v2.init_r, m->raw, m->raw_len);
+	sa->v2.init_r_len = m->raw_len;
 	err = v2_init_keys(sa, &ke);
 	if (err) {
 		e->stats.malformed++;
-		v2_ike_dead(e, sa, "key derivation failed");
+		ike_sa_dead(e, sa, "key derivation failed");
 		return;
 	}
 	sa->nat_detected = v2_nat_seen(sa, m);
@@ -598,5 +600,5 @@ void v2_init_response(struct ike_engine *e, struct ike_sa *sa,
 	sa->msgid_in = 0;
 	sa_ike_reset_req(sa);
 	if (v2_auth_start(e, sa))
-		v2_ike_dead(e, sa, "cannot build IKE_AUTH");
+		ike_sa_dead(e, sa, "cannot build IKE_AUTH");
 }

@@ -65,17 +65,23 @@ bool v2_find_notify(const struct msg *m, uint16_t type, struct pl_notify *n);
 /* The ID payload body (ID Type, RESERVED, data) of id into buf. */
 size_t v2_id_body(const struct policy_id *id, uint8_t *buf, size_t len);
 
-/* ike.c: the task scheduler */
+/* dispatch.c: input, the task scheduler, the version table */
 
 /* Start the next queued task of sa when nothing is in flight. */
 void v2_kick(struct ike_engine *e, struct ike_sa *sa);
-/* sa failed or its peer is gone: remove it and its Child SAs now. */
-void v2_ike_dead(struct ike_engine *e, struct ike_sa *sa, const char *why);
-/* The tunnel a policy_effective is for, by name, in the current config. */
-bool v2_policy(struct ike_engine *e, const char *tunnel,
-	       struct policy_effective *pol);
-/* sa reached ESTABLISHED: timers, counters, the event log. */
-void v2_ike_established(struct ike_engine *e, struct ike_sa *sa);
+
+/* sa is negotiating, at step (enum v2_step). */
+static inline bool v2_at(const struct ike_sa *sa, uint8_t step)
+{
+	return sa->state == IKE_S_CONNECTING && sa->v2.step == step;
+}
+
+/* sa moves on to step of the negotiation. */
+static inline void v2_step(struct ike_sa *sa, uint8_t step)
+{
+	sa->state = IKE_S_CONNECTING;
+	sa->v2.step = step;
+}
 
 /* ike_sa_init.c */
 int v2_init_start(struct ike_engine *e, const struct policy_effective *pol);

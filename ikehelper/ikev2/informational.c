@@ -100,9 +100,9 @@ static void v2_ike_deleted(struct ike_engine *e, struct ike_sa *sa)
 {
 	struct ike_sa *old;
 
-	if (!sa->successor || !sa->children)
+	if (!sa->v2.successor || !sa->children)
 		return;
-	old = sa_ike_find(e, sa->rekey_of_i, sa->rekey_of_r);
+	old = sa_ike_find(e, sa->v2.rekey_of_i, sa->v2.rekey_of_r);
 	if (old && old->req.task == TASK_IKE_REKEY)
 		sa_move_children(sa, old);
 }

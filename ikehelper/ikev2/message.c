@@ -96,8 +96,8 @@ void v2_sk_keys(const struct ike_sa *sa, bool outbound, struct msg_sk_keys *k)
 {
 	/* The original initiator sends with SK_ei/SK_ai. */
 	bool i_keys = sa->initiator == outbound;
-	const struct secbuf *ek = i_keys ? sa->km.sk_ei : sa->km.sk_er;
-	const struct secbuf *ak = i_keys ? sa->km.sk_ai : sa->km.sk_ar;
+	const struct secbuf *ek = i_keys ? sa->v2.km.sk_ei : sa->v2.km.sk_er;
+	const struct secbuf *ak = i_keys ? sa->v2.km.sk_ai : sa->v2.km.sk_ar;
 
 	memset(k, 0, sizeof(*k));
 	k->encr = &sa->encr;
