@@ -325,6 +325,7 @@ static const struct backend_ops record_ops = {
 	.event_fd = record_event_fd,
 	.event_read = record_event_read,
 	.close = record_close,
+	.udp_encap = true,
 };
 
 /* The file holds keys: created 0600, and refused if others can read it. */

@@ -6,7 +6,11 @@
  *	ikevti		the real one: kernel.c, the "ikevti" genl family
  *	record:FILE	tests only: appends one line per operation to FILE,
  *			keys included, so that a test can compare them with
- *			what the peer derived
+ *			what the peer derived.  It stands for a kernel that
+ *			could carry ESP in UDP (udp_encap): strongSwan's
+ *			kernel-libipsec, the host tests' peer, does ESP only
+ *			in UDP and fakes a NAT to get it, and the keys are
+ *			what such a test compares
  *
  * Recording format, one line per call, fields separated by one space:
  *
@@ -24,6 +28,7 @@
 #ifndef IKEHELPER_BACKEND_H
 #define IKEHELPER_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +56,11 @@ struct backend_ops {
 	int (*tunnel_name)(struct backend *be, uint32_t ifindex, char *name,
 			   size_t len);
 	void (*close)(struct backend *be);
+	/*
+	 * It can carry ESP across a NAT (RFC 3948).  Without it, an IKE SA
+	 * that detected a NAT gets no Child SA, since its ESP would be lost.
+	 */
+	bool udp_encap;
 };
 
 struct backend {

@@ -112,7 +112,8 @@ bool v2_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa)
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
 
-	if (!sa->nat_detected)
+	if (!sa->nat_detected ||
+	    (e->env.be && e->env.be->ops->udp_encap))
 		return false;
 	sa_log(e, LOG_ERR,
 	       "%s: NAT detected between %s and %s: UDP-encapsulated ESP (NAT-T) is not implemented yet; the Child SA is not installed",

@@ -122,7 +122,8 @@ void v2_child_timers(struct ike_engine *e, struct ike_sa *sa,
 		     struct child_sa *c);
 /*
  * True, after logging why, when sa can carry no Child SA: a NAT between
- * the peers needs ESP in UDP (RFC 3948), which the module cannot do yet.
+ * the peers needs ESP in UDP (RFC 3948), which the module cannot do yet
+ * (the backend says whether it can).
  */
 bool v2_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa);
 /* < 0 when a's lower nonce is lower than b's (RFC 7296 2.8.1). */
