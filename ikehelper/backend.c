@@ -85,6 +85,19 @@ static int ikevti_sa_get(struct backend *be, const char *tunnel,
 	return kernel_sa_get(b->kc, ifindex, dir, spi, out);
 }
 
+static int ikevti_dev_stats(struct backend *be, const char *tunnel,
+			    struct kernel_dev_stats *out)
+{
+	struct backend_ikevti *b = to_ikevti(be);
+	uint32_t ifindex;
+	int ret;
+
+	ret = ikevti_ifindex(tunnel, &ifindex);
+	if (ret)
+		return ret;
+	return kernel_dev_get(b->kc, ifindex, out);
+}
+
 static int ikevti_event_fd(struct backend *be)
 {
 	return kernel_event_fd(to_ikevti(be)->kc);
@@ -123,6 +136,7 @@ static const struct backend_ops ikevti_ops = {
 	.event_fd = ikevti_event_fd,
 	.event_read = ikevti_event_read,
 	.tunnel_name = ikevti_tunnel_name,
+	.dev_stats = ikevti_dev_stats,
 	.close = ikevti_close,
 };
 

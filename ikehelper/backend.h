@@ -55,6 +55,9 @@ struct backend_ops {
 	 */
 	int (*tunnel_name)(struct backend *be, uint32_t ifindex, char *name,
 			   size_t len);
+	/* The device's counters (IKEVTI_CMD_DEV_GET); may be NULL. */
+	int (*dev_stats)(struct backend *be, const char *tunnel,
+			 struct kernel_dev_stats *out);
 	void (*close)(struct backend *be);
 	/*
 	 * It can carry ESP across a NAT (RFC 3948).  Without it, an IKE SA

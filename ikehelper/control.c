@@ -148,7 +148,9 @@ static bool valid_ifname(const char *s)
 	return n && n < POLICY_IFNAMSIZ && !strchr(s, '/');
 }
 
-/* Split the line into at most 4 words; returns their number, or -1. */
+#define CONTROL_WORDS	8
+
+/* Split the line into at most 8 words; returns their number, or -1. */
 static int split(char *line, char **w)
 {
 	char *save = NULL, *t;
@@ -156,11 +158,123 @@ static int split(char *line, char **w)
 
 	for (t = strtok_r(line, " \t", &save); t;
 	     t = strtok_r(NULL, " \t", &save)) {
-		if (n == 4)
+		if (n == CONTROL_WORDS)
 			return -1;
 		w[n++] = t;
 	}
 	return n;
+}
+
+/*
+ * show crypto isakmp sa [detail] [json]
+ * show crypto ipsec sa [peer ADDR] [json]
+ * show crypto session [json]
+ */
+static void run_show_crypto(struct control_client *cl, char **w, int n)
+{
+	struct control_ios_req req = { .what = CONTROL_IOS_SESSION };
+	int i = 2, ret;
+	FILE *f;
+
+	if (n > 2 && !strcmp(w[n - 1], "json")) {
+		req.json = true;
+		n--;
+	}
+	if (n >= 4 && !strcmp(w[2], "isakmp") && !strcmp(w[3], "sa")) {
+		req.what = CONTROL_IOS_ISAKMP_SA;
+		i = 4;
+		if (i < n && !strcmp(w[i], "detail")) {
+			req.detail = true;
+			i++;
+		}
+	} else if (n >= 4 && !strcmp(w[2], "ipsec") && !strcmp(w[3], "sa")) {
+		req.what = CONTROL_IOS_IPSEC_SA;
+		i = 4;
+		if (i + 1 < n && !strcmp(w[i], "peer") && valid_peer(w[i + 1])) {
+			req.peer = w[i + 1];
+			i += 2;
+		}
+	} else if (n >= 3 && !strcmp(w[2], "session")) {
+		i = 3;
+	} else {
+		i = -1;
+	}
+	if (i != n) {
+		client_error(cl, "usage: show crypto isakmp sa [detail] | ipsec sa [peer ADDRESS] | session [json]");
+		return;
+	}
+	f = client_answer(cl);
+	if (!f) {
+		client_free(cl);
+		return;
+	}
+	fputs("ok\n", f);
+	ret = control_show_ios(cl->c->e, &req, f, loop_now_ms());
+	fclose(f);
+	if (ret) {
+		free(cl->out);
+		cl->out = NULL;
+		client_error(cl, "show crypto: %s", strerror(-ret));
+		return;
+	}
+	client_flush(cl);
+}
+
+/* clear crypto isakmp [CONN-ID] | clear crypto sa [peer ADDR] */
+static void run_clear_crypto(struct control_client *cl, char **w, int n)
+{
+	struct ike_clear_filter flt = { .version = 1 };
+	unsigned long id;
+	char *end;
+	FILE *f;
+	int ret;
+
+	if (n >= 3 && !strcmp(w[2], "sa") &&
+	    (n == 3 || (n == 5 && !strcmp(w[3], "peer") && valid_peer(w[4])))) {
+		ret = ike_engine_clear_children(cl->c->e, n == 5 ? w[4] : NULL,
+						loop_now_ms());
+		if (ret < 0) {
+			client_error(cl, "clear crypto sa: %s", strerror(-ret));
+			return;
+		}
+		log_notice("control: clear crypto sa %s", n == 5 ? w[4] : "(all)");
+		f = client_answer(cl);
+		if (!f) {
+			client_free(cl);
+			return;
+		}
+		fprintf(f, "ok\n%d IPsec SA pair%s being deleted\n", ret,
+			ret == 1 ? "" : "s");
+		fclose(f);
+		client_flush(cl);
+		return;
+	}
+	if (n < 3 || n > 4 || strcmp(w[2], "isakmp")) {
+		client_error(cl, "usage: clear crypto isakmp [CONN-ID] | clear crypto sa [peer ADDRESS]");
+		return;
+	}
+	if (n == 4) {
+		errno = 0;
+		id = strtoul(w[3], &end, 10);
+		if (errno || *end || !id || id > UINT32_MAX) {
+			client_error(cl, "clear crypto isakmp: '%s' is not a connection id",
+				     w[3]);
+			return;
+		}
+		flt.conn_id = (uint32_t)id;
+	}
+	log_notice("control: clear crypto isakmp %s", n == 4 ? w[3] : "(all)");
+	cl->waiting = true;
+	ret = ike_engine_clear_filter(cl->c->e, &flt, clear_done, cl,
+				      loop_now_ms());
+	if (ret == -ENOENT && n == 4) {
+		/* done() ran already and answered: say it was no match. */
+		return;
+	}
+	if (ret && ret != -ENOENT) {
+		cl->waiting = false;
+		client_error(cl, "clear crypto isakmp: %s", strerror(-ret));
+	}
 }
 
 static void run_show(struct control_client *cl, char **w, int n)
@@ -175,6 +289,10 @@ static void run_show(struct control_client *cl, char **w, int n)
 	FILE *f;
 	int ret;
 
+	if (n >= 2 && !strcmp(w[1], "crypto")) {
+		run_show_crypto(cl, w, n);
+		return;
+	}
 	if (n < 2 || n > 3 || (n == 3 && !json)) {
 		client_error(cl, "usage: show ike-sa|child-sa|stats [json]");
 		return;
@@ -246,7 +364,7 @@ static void run_rekey(struct control_client *cl, char **w, int n)
 
 static void run_command(struct control_client *cl)
 {
-	char *w[4];
+	char *w[CONTROL_WORDS];
 	int n = split(cl->line, w), ret;
 	FILE *f;
 
@@ -256,6 +374,9 @@ static void run_command(struct control_client *cl)
 	}
 	if (!strcmp(w[0], "show")) {
 		run_show(cl, w, n);
+	} else if (!strcmp(w[0], "clear") && n >= 2 &&
+		   !strcmp(w[1], "crypto")) {
+		run_clear_crypto(cl, w, n);
 	} else if (!strcmp(w[0], "clear")) {
 		if (n < 2 || n > 3 || strcmp(w[1], "sa") ||
 		    (n == 3 && !valid_peer(w[2]))) {

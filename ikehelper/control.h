@@ -6,7 +6,12 @@
  * The client sends one line of at most CONTROL_LINE_MAX bytes:
  *
  *	show ike-sa|child-sa|stats [json]
+ *	show crypto isakmp sa [detail] [json]
+ *	show crypto ipsec sa [peer ADDR] [json]
+ *	show crypto session [json]
  *	clear sa [PEER]
+ *	clear crypto isakmp [CONN-ID]
+ *	clear crypto sa [peer ADDR]
  *	initiate TUNNEL
  *
  * The daemon answers with a status line, "ok" or "error: MESSAGE", then
@@ -52,5 +57,23 @@ void control_close(struct control *c);
  */
 int control_show(const struct ike_engine *e, enum control_show what,
 		 bool json, FILE *out, uint64_t now_ms);
+
+/* The Cisco IOS show commands (control_ios.c). */
+enum control_ios {
+	CONTROL_IOS_ISAKMP_SA,		/* show crypto isakmp sa [detail] */
+	CONTROL_IOS_IPSEC_SA,		/* show crypto ipsec sa [peer ADDR] */
+	CONTROL_IOS_SESSION,		/* show crypto session */
+};
+
+struct control_ios_req {
+	enum control_ios what;
+	bool detail;
+	bool json;
+	const char *peer;		/* NULL: every peer */
+};
+
+int control_show_ios(const struct ike_engine *e,
+		     const struct control_ios_req *req, FILE *out,
+		     uint64_t now_ms);
 
 #endif /* IKEHELPER_CONTROL_H */

@@ -13,96 +13,14 @@
 #include <time.h>
 
 #include "control.h"
+#include "control_snap.h"
 #include "json.h"
 #include "net.h"
-
-/* A copy of the engine's tables, taken before anything is printed. */
-struct snap {
-	struct ike_sa_info *ike;
-	size_t n_ike, cap_ike;
-	struct ike_child_info *child;
-	size_t n_child, cap_child;
-	struct ike_event_info *ev;
-	size_t n_ev, cap_ev;
-};
-
-static int snap_grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? 2 * *cap : 8;
-	q = reallocarray(*p, ncap, size);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = ncap;
-	return 0;
-}
-
-static int snap_ike(const struct ike_sa_info *i, void *arg)
-{
-	struct snap *s = arg;
-
-	if (snap_grow((void **)&s->ike, &s->cap_ike, s->n_ike, sizeof(*i)))
-		return -ENOMEM;
-	s->ike[s->n_ike++] = *i;
-	return 0;
-}
-
-static int snap_child(const struct ike_child_info *c, void *arg)
-{
-	struct snap *s = arg;
-
-	if (snap_grow((void **)&s->child, &s->cap_child, s->n_child,
-		      sizeof(*c)))
-		return -ENOMEM;
-	s->child[s->n_child++] = *c;
-	return 0;
-}
-
-static int snap_event(const struct ike_event_info *ev, void *arg)
-{
-	struct snap *s = arg;
-
-	if (snap_grow((void **)&s->ev, &s->cap_ev, s->n_ev, sizeof(*ev)))
-		return -ENOMEM;
-	s->ev[s->n_ev++] = *ev;
-	return 0;
-}
-
-static void snap_free(struct snap *s)
-{
-	free(s->ike);
-	free(s->child);
-	free(s->ev);
-}
 
 /* An algorithm name; AEADs have no integrity algorithm, PFS may be off. */
 static const char *alg(const char *name)
 {
 	return *name ? name : "none";
-}
-
-/* The address without its port, as "show ikev2 child-sa" shows it. */
-static const char *addr_only(const struct sockaddr_storage *ss, char *buf,
-			     size_t len)
-{
-	const void *a = ss->ss_family == AF_INET ?
-		(const void *)&((const struct sockaddr_in *)ss)->sin_addr :
-		(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
-
-	if ((ss->ss_family != AF_INET && ss->ss_family != AF_INET6) ||
-	    !inet_ntop(ss->ss_family, a, buf, (socklen_t)len))
-		snprintf(buf, len, "-");
-	return buf;
-}
-
-static uint64_t remain(uint64_t lifetime, uint64_t age)
-{
-	return lifetime > age ? lifetime - age : 0;
 }
 
 static const char *ts_type(const struct policy_ts *t)
@@ -137,24 +55,6 @@ static void text_ts(FILE *f, const char *title,
 	}
 }
 
-static bool child_of(const struct ike_child_info *c,
-		     const struct ike_sa_info *i)
-{
-	return c->ike_spi_i == i->spi_i && c->ike_spi_r == i->spi_r &&
-	       !strcmp(c->tunnel, i->tunnel);
-}
-
-static const struct ike_sa_info *ike_of(const struct snap *s,
-					const struct ike_child_info *c)
-{
-	size_t i;
-
-	for (i = 0; i < s->n_ike; i++)
-		if (child_of(c, &s->ike[i]))
-			return &s->ike[i];
-	return NULL;
-}
-
 static void text_ike_sa(FILE *f, const struct snap *s)
 {
 	char la[NET_ADDRSTRLEN], ra[NET_ADDRSTRLEN];
@@ -184,7 +84,7 @@ static void text_ike_sa(FILE *f, const struct snap *s)
 			"    Integrity alg : %s\n"
 			"    PRF alg  : %s\n"
 			"    DH group : %s\n",
-			remain(p->lifetime_s, p->established_s), p->rekey_in_s,
+			snap_remain(p->lifetime_s, p->established_s), p->rekey_in_s,
 			p->established_s, p->version,
 			p->initiator ? "initiator" : "responder",
 			net_addr_str(&p->local, la, sizeof(la)),
@@ -204,12 +104,12 @@ static void text_ike_sa(FILE *f, const struct snap *s)
 		for (k = 0; k < s->n_child; k++) {
 			const struct ike_child_info *c = &s->child[k];
 
-			if (child_of(c, p))
+			if (snap_child_of(c, p))
 				fprintf(f,
 					"      ESP  0x%08" PRIx32 " 0x%08" PRIx32
 					" %" PRIu64 "\n",
 					c->spi_in, c->spi_out,
-					remain(c->lifetime_s,
+					snap_remain(c->lifetime_s,
 					       c->established_s));
 		}
 	}
@@ -223,7 +123,7 @@ static void text_child_sa(FILE *f, const struct snap *s)
 		fprintf(f, "No Child SA\n");
 	for (k = 0; k < s->n_child; k++) {
 		const struct ike_child_info *c = &s->child[k];
-		const struct ike_sa_info *p = ike_of(s, c);
+		const struct ike_sa_info *p = snap_ike_of(s, c);
 		char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
 
 		fprintf(f, "Interface %s\n", c->tunnel);
@@ -247,10 +147,10 @@ static void text_child_sa(FILE *f, const struct snap *s)
 			"      Direction is inbound\n"
 			"        SPI : 0x%08" PRIx32 "\n"
 			"        %" PRIu64 " packets, %" PRIu64 " octets\n",
-			p ? addr_only(&p->local, la, sizeof(la)) : "-",
-			p ? addr_only(&p->remote, ra, sizeof(ra)) : "-",
+			p ? snap_addr(&p->local, la, sizeof(la)) : "-",
+			p ? snap_addr(&p->remote, ra, sizeof(ra)) : "-",
 			c->state, alg(c->enc), alg(c->integ), alg(c->pfs),
-			remain(c->lifetime_s, c->established_s), c->rekey_in_s,
+			snap_remain(c->lifetime_s, c->established_s), c->rekey_in_s,
 			c->spi_out, c->packets_out, c->bytes_out, c->spi_in,
 			c->packets_in, c->bytes_in);
 		text_ts(f, "Local TS", &c->ts_local);
@@ -409,20 +309,20 @@ static void json_ike_sa(struct json *j, const struct snap *s)
 		json_kv_uint(j, "established_s", p->established_s);
 		json_kv_uint(j, "lifetime_s", p->lifetime_s);
 		json_kv_uint(j, "remain_s",
-			     remain(p->lifetime_s, p->established_s));
+			     snap_remain(p->lifetime_s, p->established_s));
 		json_kv_uint(j, "rekey_in_s", p->rekey_in_s);
 		json_kv_uint(j, "dpd_interval_s", p->dpd_interval_s);
 		json_kv_uint(j, "last_received_s", p->last_seen_s);
 		json_key(j, "child");
 		json_array_begin(j);
 		for (k = 0; k < s->n_child; k++) {
-			if (!child_of(&s->child[k], p))
+			if (!snap_child_of(&s->child[k], p))
 				continue;
 			json_object_begin(j);
 			json_spi32(j, "spi_in", s->child[k].spi_in);
 			json_spi32(j, "spi_out", s->child[k].spi_out);
 			json_kv_uint(j, "remain_s",
-				     remain(s->child[k].lifetime_s,
+				     snap_remain(s->child[k].lifetime_s,
 					    s->child[k].established_s));
 			json_object_end(j);
 		}
@@ -439,7 +339,7 @@ static void json_child_sa(struct json *j, const struct snap *s)
 	json_array_begin(j);
 	for (k = 0; k < s->n_child; k++) {
 		const struct ike_child_info *c = &s->child[k];
-		const struct ike_sa_info *p = ike_of(s, c);
+		const struct ike_sa_info *p = snap_ike_of(s, c);
 
 		json_object_begin(j);
 		json_kv_str(j, "interface", c->tunnel);
@@ -456,7 +356,7 @@ static void json_child_sa(struct json *j, const struct snap *s)
 		json_kv_uint(j, "established_s", c->established_s);
 		json_kv_uint(j, "lifetime_s", c->lifetime_s);
 		json_kv_uint(j, "remain_s",
-			     remain(c->lifetime_s, c->established_s));
+			     snap_remain(c->lifetime_s, c->established_s));
 		json_kv_uint(j, "rekey_in_s", c->rekey_in_s);
 		json_kv_uint(j, "packets_in", c->packets_in);
 		json_kv_uint(j, "bytes_in", c->bytes_in);
@@ -508,10 +408,7 @@ int control_show(const struct ike_engine *e, enum control_show what,
 		ike_engine_stats(e, &st);
 		ret = ike_engine_foreach_event(e, snap_event, &s);
 	} else {
-		ret = ike_engine_foreach_ike_sa(e, snap_ike, &s, now_ms);
-		if (!ret)
-			ret = ike_engine_foreach_child_sa(e, snap_child, &s,
-							  now_ms);
+		ret = snap_take(e, &s, now_ms);
 	}
 	if (ret)
 		goto out;

@@ -488,11 +488,34 @@ int ike_engine_clear(struct ike_engine *e, const char *peer,
 		     void (*done)(void *arg, unsigned int n), void *arg,
 		     uint64_t now_ms)
 {
+	struct ike_clear_filter f = { .peer = peer };
+	int err = ike_engine_clear_filter(e, &f, done, arg, now_ms);
+
+	/* Nothing to clear is not an error here: done() already ran. */
+	return err == -ENOENT ? 0 : err;
+}
+
+static bool ike_clear_match(const struct ike_sa *sa,
+			    const struct ike_clear_filter *f,
+			    const struct sockaddr_storage *addr)
+{
+	return sa->state != IKE_S_DEAD && !sa->clear &&
+	       (!f->peer || sa_addr_equal(&sa->remote, addr)) &&
+	       (!f->conn_id || sa->conn_id == f->conn_id) &&
+	       (!f->version || sa->ops->version == f->version);
+}
+
+int ike_engine_clear_filter(struct ike_engine *e,
+			    const struct ike_clear_filter *f,
+			    void (*done)(void *arg, unsigned int n), void *arg,
+			    uint64_t now_ms)
+{
 	struct sockaddr_storage addr;
 	struct ike_clear *c;
+	bool any = false;
 
 	e->now_ms = now_ms;
-	if (peer && !ike_parse_addr(peer, &addr))
+	if (f->peer && !ike_parse_addr(f->peer, &addr))
 		return -EINVAL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -500,9 +523,9 @@ int ike_engine_clear(struct ike_engine *e, const char *peer,
 	c->done = done;
 	c->arg = arg;
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->state == IKE_S_DEAD || sa->clear ||
-		    (peer && !sa_addr_equal(&sa->remote, &addr)))
+		if (!ike_clear_match(sa, f, &addr))
 			continue;
+		any = true;
 		if (sa->state < IKE_S_ESTABLISHED) {
 			sa_ike_kill(e, sa);
 			continue;
@@ -516,7 +539,42 @@ int ike_engine_clear(struct ike_engine *e, const char *peer,
 	c->next = e->clears;
 	e->clears = c;
 	ike_reap(e);
-	return 0;
+	return any ? 0 : -ENOENT;
+}
+
+int ike_engine_clear_children(struct ike_engine *e, const char *peer,
+			      uint64_t now_ms)
+{
+	struct sockaddr_storage addr;
+	int n = 0;
+
+	e->now_ms = now_ms;
+	if (peer && !ike_parse_addr(peer, &addr))
+		return -EINVAL;
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->state != IKE_S_ESTABLISHED ||
+		    (peer && !sa_addr_equal(&sa->remote, &addr)))
+			continue;
+		for (struct child_sa *c = sa->children; c; c = c->next) {
+			if (!c->want_delete && c->state != CHILD_S_DELETING) {
+				c->want_delete = true;
+				n++;
+			}
+		}
+		sa->ops->kick(e, sa);
+	}
+	ike_reap(e);
+	return n;
+}
+
+int ike_engine_dev_stats(const struct ike_engine *e, const char *tunnel,
+			 struct kernel_dev_stats *out)
+{
+	struct backend *be = e->env.be;
+
+	if (!be || !be->ops->dev_stats)
+		return -EOPNOTSUPP;
+	return be->ops->dev_stats(be, tunnel, out);
 }
 
 void ike_engine_shutdown(struct ike_engine *e, uint64_t now_ms)
@@ -667,9 +725,22 @@ int ike_engine_foreach_ike_sa(const struct ike_engine *e,
 		i.initiator = sa->initiator;
 		i.spi_i = ike_spi64(sa->spi_i);
 		i.spi_r = ike_spi64(sa->spi_r);
+		i.conn_id = sa->conn_id;
 		i.local = sa->local;
 		i.remote = sa->remote;
 		i.natt = sa->natt;
+		if (sa->has_sel) {
+			i.encr_id = sa->sel.encr;
+			i.encr_bits = sa->sel.encr_bits;
+			i.prf_id = sa->sel.prf;
+			i.dh_group = sa->sel.dh;
+		}
+		/* Pre-shared keys are all there is until certificates. */
+		snprintf(i.auth, sizeof(i.auth), "psk");
+		i.cap_dpd = sa->ops->dpd_on && sa->ops->dpd_on(sa);
+		i.cap_natt = sa->natt;
+		if (sa->expire_ms != IKE_NO_TIMER && sa->expire_ms > now_ms)
+			i.expire_in_s = (sa->expire_ms - now_ms) / 1000;
 		snprintf(i.state, sizeof(i.state), "%s", sa->ops->state_name(sa));
 		policy_id_format(&sa->local_id, i.local_id, sizeof(i.local_id));
 		policy_id_format(&sa->remote_id, i.remote_id, sizeof(i.remote_id));
@@ -706,10 +777,14 @@ static void ike_child_use(const struct ike_engine *e, const struct ike_sa *sa,
 	if (!ks)
 		return;
 	if (c->in_installed &&
-	    !be->ops->sa_get(be, sa->tunnel, IKEVTI_DIR_IN, c->spi_in, ks) &&
-	    ks->has_cur) {
-		i->bytes_in = ks->cur.bytes;
-		i->packets_in = ks->cur.packets;
+	    !be->ops->sa_get(be, sa->tunnel, IKEVTI_DIR_IN, c->spi_in, ks)) {
+		if (ks->has_cur) {
+			i->bytes_in = ks->cur.bytes;
+			i->packets_in = ks->cur.packets;
+		}
+		if (ks->has_replay_window)
+			i->replay_window = ks->replay_window;
+		i->lifetime_kb = ks->lifetime.hard_bytes / 1024;
 	}
 	if (c->out_installed &&
 	    !be->ops->sa_get(be, sa->tunnel, IKEVTI_DIR_OUT, c->spi_out, ks) &&
@@ -736,6 +811,17 @@ int ike_engine_foreach_child_sa(const struct ike_engine *e,
 			snprintf(i.tunnel, sizeof(i.tunnel), "%s", sa->tunnel);
 			i.ike_spi_i = ike_spi64(sa->spi_i);
 			i.ike_spi_r = ike_spi64(sa->spi_r);
+			i.version = sa->ops->version;
+			i.conn_id_in = c->conn_id;
+			i.conn_id_out = c->conn_id + 1;
+			i.local = sa->local;
+			i.remote = sa->remote;
+			/* The module has no ESP in UDP yet (see child.c). */
+			i.udp_encap = false;
+			i.encr_id = c->sel.encr;
+			i.encr_bits = c->sel.encr_bits;
+			i.integ_id = c->sel.integ;
+			i.pfs_group = c->sel.dh;
 			i.spi_in = c->spi_in;
 			i.spi_out = c->spi_out;
 			snprintf(i.state, sizeof(i.state), "%s",

@@ -100,6 +100,35 @@ int ike_engine_clear(struct ike_engine *e, const char *peer,
 		     void (*done)(void *arg, unsigned int n), void *arg,
 		     uint64_t now_ms);
 
+/*
+ * Which IKE SAs a clear is for: the peer address (NULL: any), the
+ * connection id of "show crypto isakmp sa" (0: any), the IKE version (0:
+ * any).  "clear crypto isakmp [CONN-ID]" is version 1 with a conn_id.
+ */
+struct ike_clear_filter {
+	const char *peer;
+	uint32_t conn_id;
+	uint8_t version;
+};
+
+/* ike_engine_clear() for the IKE SAs f selects; -ENOENT if none. */
+int ike_engine_clear_filter(struct ike_engine *e,
+			    const struct ike_clear_filter *f,
+			    void (*done)(void *arg, unsigned int n), void *arg,
+			    uint64_t now_ms);
+
+/*
+ * "clear crypto sa [peer ADDR]": DELETE every Child SA (IPsec SA), of
+ * every IKE SA or of those with that peer; the IKE SAs stay.  Returns the
+ * number of Child SAs to be deleted, or -EINVAL for a bad address.
+ */
+int ike_engine_clear_children(struct ike_engine *e, const char *peer,
+			      uint64_t now_ms);
+
+/* The device counters of a tunnel (the backend's), for "show crypto". */
+int ike_engine_dev_stats(const struct ike_engine *e, const char *tunnel,
+			 struct kernel_dev_stats *out);
+
 /* SIGTERM: DELETE to every peer, Child SAs removed from the kernel. */
 void ike_engine_shutdown(struct ike_engine *e, uint64_t now_ms);
 /* True once shutdown has nothing left to wait for. */
@@ -114,7 +143,8 @@ bool ike_engine_idle(const struct ike_engine *e);
 
 struct ike_sa_info {
 	char tunnel[POLICY_IFNAMSIZ];
-	uint8_t version;			/* 2 */
+	uint8_t version;			/* 1 or 2 */
+	uint32_t conn_id;			/* IOS "conn-id", "C-id" */
 	bool initiator;
 	uint64_t spi_i, spi_r;			/* host byte order */
 	struct sockaddr_storage local, remote;
@@ -122,6 +152,11 @@ struct ike_sa_info {
 	char state[24];				/* "ESTABLISHED", ... */
 	char local_id[IKE_NAME_MAX], remote_id[IKE_NAME_MAX];
 	char enc[24], integ[24], prf[24], dh[24];	/* policy show names */
+	/* The chosen proposal in IKEv2 numbers (IOS names them its way). */
+	uint16_t encr_id, encr_bits, prf_id, dh_group;
+	char auth[8];				/* "psk", "rsig" */
+	bool cap_dpd, cap_natt;			/* "Cap.": D, N */
+	uint64_t expire_in_s;			/* until its lifetime ends */
 	uint64_t established_s;			/* seconds since */
 	uint64_t lifetime_s, rekey_in_s;	/* configured; time left */
 	uint32_t dpd_interval_s;		/* 0: off */
@@ -132,6 +167,14 @@ struct ike_sa_info {
 struct ike_child_info {
 	char tunnel[POLICY_IFNAMSIZ];
 	uint64_t ike_spi_i, ike_spi_r;		/* its IKE SA */
+	uint8_t version;			/* of its IKE SA */
+	uint32_t conn_id_in, conn_id_out;	/* IOS "conn id" of each SA */
+	struct sockaddr_storage local, remote;	/* the tunnel's ends */
+	bool udp_encap;
+	/* The transform in IKEv2 numbers (IOS names them its way). */
+	uint16_t encr_id, encr_bits, integ_id, pfs_group;
+	uint32_t replay_window;			/* 0: off */
+	uint64_t lifetime_kb;			/* 0: none */
 	uint32_t spi_in, spi_out;		/* host byte order */
 	char state[24];				/* "INSTALLED", "REKEYED", ... */
 	char enc[24], integ[24], pfs[24];

@@ -105,6 +105,7 @@ struct ike_sa *sa_ike_new(struct ike_engine *e, const struct ike_ops *ops,
 	if (!sa)
 		return NULL;
 	sa->ops = ops;
+	sa->conn_id = sa_conn_id(e);
 	sa->pol = *pol;
 	snprintf(sa->tunnel, sizeof(sa->tunnel), "%s",
 		 pol->tunnel ? pol->tunnel->ifname : "");
@@ -305,12 +306,23 @@ void sa_move_children(struct ike_sa *from, struct ike_sa *to)
 	}
 }
 
-struct child_sa *sa_child_new(struct ike_sa *sa)
+uint32_t sa_conn_id(struct ike_engine *e)
+{
+	/* As IOS numbers them; never 0, which means "any" to a clear. */
+	if (e->next_conn_id < 1001 || e->next_conn_id > 0x7fffffff)
+		e->next_conn_id = 1001;
+	return e->next_conn_id++;
+}
+
+struct child_sa *sa_child_new(struct ike_engine *e, struct ike_sa *sa)
 {
 	struct child_sa *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
+	c->conn_id = sa_conn_id(e);
+	/* Its outbound SA is conn_id + 1. */
+	sa_conn_id(e);
 	c->rekey_ms = IKE_NO_TIMER;
 	c->expire_ms = IKE_NO_TIMER;
 	c->half_deadline_ms = IKE_NO_TIMER;

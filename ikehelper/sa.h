@@ -85,6 +85,8 @@ struct ike_ops {
 	int (*retransmit)(struct ike_engine *e, struct ike_sa *sa);
 	/* What "show ike-sa" says of sa's state. */
 	const char *(*state_name)(const struct ike_sa *sa);
+	/* What "show crypto isakmp sa detail" says of the peer's abilities. */
+	bool (*dpd_on)(const struct ike_sa *sa);
 	/* Wipe and free the version's part of sa (sa itself is not freed). */
 	void (*free)(struct ike_sa *sa);
 };
@@ -109,6 +111,7 @@ struct child_sa {
 	uint8_t *min_nonce;
 	size_t min_nonce_len;
 	uint64_t created_ms, rekey_ms, expire_ms, half_deadline_ms;
+	uint32_t conn_id;		/* IOS conn id of the inbound SA; +1 out */
 };
 
 /* The request in flight and what its response needs. */
@@ -135,6 +138,7 @@ struct ike_sa {
 	unsigned int hbucket;		/* where: SPIi may change since */
 	char tunnel[POLICY_IFNAMSIZ];
 	const struct ike_ops *ops;	/* the version it speaks */
+	uint32_t conn_id;		/* "show crypto isakmp sa" C-id */
 	struct policy_effective pol;	/* refreshed on reload */
 	bool initiator;			/* of this IKE SA (its SPIs) */
 	uint8_t spi_i[8], spi_r[8];
@@ -202,6 +206,7 @@ struct ike_engine {
 	struct ike_stats stats;
 	uint64_t now_ms;
 	uint64_t auto_ms;		/* next connect-type auto check */
+	uint32_t next_conn_id;		/* IOS conn-ids, from 1001 */
 	bool shutting_down;
 	/* Scratch space: one message in, its plaintext, one out. */
 	uint8_t plain[MSG_MAX_LEN];
@@ -248,7 +253,9 @@ void sa_ike_rehash(struct ike_engine *e, struct ike_sa *sa);
 /* Move every Child SA of from to to. */
 void sa_move_children(struct ike_sa *from, struct ike_sa *to);
 
-struct child_sa *sa_child_new(struct ike_sa *sa);
+struct child_sa *sa_child_new(struct ike_engine *e, struct ike_sa *sa);
+/* The next IOS-style connection id (1001, 1002, ...). */
+uint32_t sa_conn_id(struct ike_engine *e);
 struct child_sa *sa_child_by_in(struct ike_sa *sa, uint32_t spi_in);
 struct child_sa *sa_child_by_out(struct ike_sa *sa, uint32_t spi_out);
 /* Remove c's installed SAs from the kernel, unlink and free it. */

@@ -30,12 +30,66 @@ static bool ike_valid_ifname(const char *s)
 	return n && n < IFNAMSIZ && !strpbrk(s, "/ \t\n");
 }
 
+/*
+ * "show crypto ..." and "clear crypto ..." in IOS terms, checked here so
+ * that a mistake is told before the daemon is asked: the words as they
+ * are, json appended.
+ */
+static int ike_crypto_request(int argc, char **argv, bool json, char *req,
+			      size_t len, char *err, size_t errlen)
+{
+	bool show = !strcmp(argv[0], "show"), ok = false;
+	size_t off = 0;
+	char *end;
+
+	if (show && argc >= 4 && !strcmp(argv[2], "isakmp") &&
+	    !strcmp(argv[3], "sa"))
+		ok = argc == 4 || (argc == 5 && !strcmp(argv[4], "detail"));
+	else if (show && argc >= 4 && !strcmp(argv[2], "ipsec") &&
+		 !strcmp(argv[3], "sa"))
+		ok = argc == 4 || (argc == 6 && !strcmp(argv[4], "peer") &&
+				   ike_valid_peer(argv[5]));
+	else if (show && argc == 3 && !strcmp(argv[2], "session"))
+		ok = true;
+	else if (!show && argc >= 3 && !strcmp(argv[2], "isakmp"))
+		ok = argc == 3 || (argc == 4 && strtoul(argv[3], &end, 10) &&
+				   !*end);
+	else if (!show && argc >= 3 && !strcmp(argv[2], "sa"))
+		ok = argc == 3 || (argc == 5 && !strcmp(argv[3], "peer") &&
+				   ike_valid_peer(argv[4]));
+	if (!ok) {
+		snprintf(err, errlen, show ?
+			 "expected 'show crypto isakmp sa [detail]', 'show crypto ipsec sa [peer ADDRESS]' or 'show crypto session'" :
+			 "expected 'clear crypto isakmp [CONN-ID]' or 'clear crypto sa [peer ADDRESS]'");
+		return -EINVAL;
+	}
+	for (int i = 0; i < argc; i++) {
+		int n = snprintf(req + off, len - off, "%s%s", i ? " " : "",
+				 argv[i]);
+
+		if (n < 0 || (size_t)n >= len - off)
+			goto toolong;
+		off += (size_t)n;
+	}
+	if (snprintf(req + off, len - off, "%s\n",
+		     show && json ? " json" : "") >= (int)(len - off))
+		goto toolong;
+	return 0;
+toolong:
+	snprintf(err, errlen, "request too long");
+	return -EINVAL;
+}
+
 int ike_cmd_request(int argc, char **argv, bool json, char *req,
 		    size_t len, char *err, size_t errlen)
 {
 	const char *cmd = argv[0];
 	int n;
 
+	if ((!strcmp(cmd, "show") || !strcmp(cmd, "clear")) && argc >= 2 &&
+	    !strcmp(argv[1], "crypto"))
+		return ike_crypto_request(argc, argv, json, req, len, err,
+					  errlen);
 	if (!strcmp(cmd, "show")) {
 		if (argc != 2 || (strcmp(argv[1], "ike-sa") &&
 				  strcmp(argv[1], "child-sa") &&

@@ -393,7 +393,7 @@ static uint16_t v2_rekey_child_request(struct ike_engine *e, struct ike_sa *sa,
 		return IKEV2_N_INVALID_SYNTAX;
 	err = v2_ccsa_dh(m, sel.dh, &nr, w->pub, &gir);
 	ni = secbuf_dup(pn.data, pn.len);
-	h = err || !ni ? NULL : sa_child_new(sa);
+	h = err || !ni ? NULL : sa_child_new(e, sa);
 	if (!h) {
 		err = err ? err : IKEV2_N_TEMPORARY_FAILURE;
 		goto out;
@@ -589,7 +589,7 @@ static bool v2_rekey_child_response(struct ike_engine *e, struct ike_sa *sa,
 		}
 	}
 	nr = secbuf_dup(nonce.data, nonce.len);
-	n = nr ? sa_child_new(sa) : NULL;
+	n = nr ? sa_child_new(e, sa) : NULL;
 	if (!n)
 		goto bad;
 	n->sel = sel;

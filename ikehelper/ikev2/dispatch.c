@@ -348,6 +348,11 @@ static const char *v2_state_name(const struct ike_sa *sa)
 	       names[sa->state] ? names[sa->state] : "?";
 }
 
+static bool v2_dpd_on(const struct ike_sa *sa)
+{
+	return sa->pol.v.dpd_interval != 0;
+}
+
 static void v2_free(struct ike_sa *sa)
 {
 	keymat_v2_ike_free(&sa->v2.km);
@@ -367,5 +372,6 @@ const struct ike_ops ikev2_ops = {
 	.kick = v2_kick,
 	.retransmit = v2_retransmit,
 	.state_name = v2_state_name,
+	.dpd_on = v2_dpd_on,
 	.free = v2_free,
 };

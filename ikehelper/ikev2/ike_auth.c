@@ -222,7 +222,7 @@ static void v2_auth_child(struct ike_engine *e, struct ike_sa *sa,
 		n.type = IKEV2_N_TS_UNACCEPTABLE;
 		goto out;
 	}
-	c = sa_child_new(sa);
+	c = sa_child_new(e, sa);
 	if (!c)
 		goto out;
 	c->sel = sel;
@@ -367,7 +367,7 @@ static void v2_auth_child_done(struct ike_engine *e, struct ike_sa *sa,
 		       sa->tunnel);
 		goto out;
 	}
-	c = sa_child_new(sa);
+	c = sa_child_new(e, sa);
 	if (!c)
 		goto out;
 	c->sel = sel;

@@ -24,6 +24,9 @@ struct ike_engine {
 	void (*done)(void *arg, unsigned int n);
 	void *done_arg;
 	char clear_peer[64];
+	uint8_t version;		/* of the one IKE SA */
+	struct ike_clear_filter filter;	/* of the last clear_filter */
+	char children_peer[64];		/* of the last clear_children */
 };
 
 static struct ike_engine fake;
@@ -32,7 +35,11 @@ int ike_engine_foreach_ike_sa(const struct ike_engine *e,
 			      int (*fn)(const struct ike_sa_info *, void *),
 			      void *arg, uint64_t now_ms)
 {
-	struct ike_sa_info i = { .version = 2, .initiator = true };
+	struct ike_sa_info i = { .version = e->version ?: 2, .initiator = true,
+				 .conn_id = 1001, .encr_id = 12,
+				 .encr_bits = 256, .prf_id = 2, .dh_group = 14,
+				 .auth = "psk", .cap_dpd = true,
+				 .expire_in_s = 86381 };
 	struct sockaddr_in *l = (struct sockaddr_in *)&i.local;
 	struct sockaddr_in *r = (struct sockaddr_in *)&i.remote;
 
@@ -45,7 +52,7 @@ int ike_engine_foreach_ike_sa(const struct ike_engine *e,
 	l->sin_port = r->sin_port = htons(500);
 	inet_pton(AF_INET, "10.1.0.1", &l->sin_addr);
 	inet_pton(AF_INET, "10.2.0.1", &r->sin_addr);
-	strcpy(i.state, "ESTABLISHED");
+	strcpy(i.state, i.version == 1 ? "QM_IDLE" : "ESTABLISHED");
 	strcpy(i.local_id, "keyid site1");
 	strcpy(i.remote_id, "keyid site2");
 	strcpy(i.enc, "AES-CBC-256");
@@ -65,10 +72,20 @@ int ike_engine_foreach_child_sa(const struct ike_engine *e,
 				void *arg, uint64_t now_ms)
 {
 	struct ike_child_info c = { .spi_in = 0x1511ab8e,
-				    .spi_out = 0x571a182d };
+				    .spi_out = 0x571a182d,
+				    .version = e->version ?: 2,
+				    .conn_id_in = 1002, .conn_id_out = 1003,
+				    .encr_id = 12, .encr_bits = 256,
+				    .integ_id = 2, .replay_window = 1024,
+				    .lifetime_kb = 4608000 };
+	struct sockaddr_in *l = (struct sockaddr_in *)&c.local;
+	struct sockaddr_in *r = (struct sockaddr_in *)&c.remote;
 
-	(void)e;
 	(void)now_ms;
+	l->sin_family = r->sin_family = AF_INET;
+	l->sin_port = r->sin_port = htons(500);
+	inet_pton(AF_INET, "10.1.0.1", &l->sin_addr);
+	inet_pton(AF_INET, "10.2.0.1", &r->sin_addr);
 	strcpy(c.tunnel, "ikevti0");
 	c.ike_spi_i = 0xf633bdfd0188a348ull;
 	c.ike_spi_r = 0xc35d1aa6e0ce1c67ull;
@@ -128,6 +145,114 @@ int ike_engine_clear(struct ike_engine *e, const char *peer,
 	e->done = done;
 	e->done_arg = arg;
 	return 0;
+}
+
+int ike_engine_clear_filter(struct ike_engine *e,
+			    const struct ike_clear_filter *f,
+			    void (*done)(void *arg, unsigned int n), void *arg,
+			    uint64_t now_ms)
+{
+	(void)now_ms;
+	e->filter = *f;
+	e->filter.peer = NULL;
+	done(arg, f->conn_id == 1001 ? 1 : 0);
+	return f->conn_id && f->conn_id != 1001 ? -ENOENT : 0;
+}
+
+int ike_engine_clear_children(struct ike_engine *e, const char *peer,
+			      uint64_t now_ms)
+{
+	(void)now_ms;
+	snprintf(e->children_peer, sizeof(e->children_peer), "%s",
+		 peer ? peer : "(all)");
+	return peer && strcmp(peer, "10.2.0.1") ? 0 : 1;
+}
+
+int ike_engine_dev_stats(const struct ike_engine *e, const char *tunnel,
+			 struct kernel_dev_stats *out)
+{
+	(void)e;
+	if (strcmp(tunnel, "ikevti0"))
+		return -ENODEV;
+	memset(out, 0, sizeof(*out));
+	out->encaps = out->encrypt = out->digest = 109;
+	out->decaps = out->decrypt = out->verify = 108;
+	out->send_errors = 2;
+	return 0;
+}
+
+/* The Cisco IOS show and clear commands (control_ios.c), on IKEv1. */
+static const char *ask(const char *req);
+
+static void test_ios(void)
+{
+	const char *r;
+
+	fake.version = 1;
+	r = ask("show crypto isakmp sa\n");
+	is_str(r, "ok\nIPv4 Crypto ISAKMP SA\n"
+	       "dst             src             state          conn-id status\n"
+	       "10.2.0.1        10.1.0.1        QM_IDLE           1001 ACTIVE\n\n"
+	       "IPv6 Crypto ISAKMP SA\n"
+	       "dst             src             state          conn-id status\n\n",
+	       "show crypto isakmp sa, as IOS prints it");
+	r = ask("show crypto isakmp sa detail\n");
+	ok(r && strstr(r, "Codes: C - IKE configuration mode, D - Dead Peer Detection\n") &&
+	   strstr(r, "\n1001  10.1.0.1        10.2.0.1               ACTIVE aes:256 sha    psk  14 23:59:41 D\n"
+		  "      Engine-id:Conn-id =  SW:1001\n"),
+	   "show crypto isakmp sa detail: cipher, hash, auth, group, lifetime, DPD");
+	r = ask("show crypto isakmp sa detail json\n");
+	ok(r && strstr(r, "\"conn_id\": 1001") && strstr(r, "\"state\": \"QM_IDLE\"") &&
+	   strstr(r, "\"encr\": \"aes:256\"") && strstr(r, "\"capabilities\": \"D\""),
+	   "show crypto isakmp sa detail as JSON");
+	r = ask("show crypto ipsec sa\n");
+	ok(r && strstr(r, "interface: ikevti0\n") &&
+	   strstr(r, "    #pkts encaps: 109, #pkts encrypt: 109, #pkts digest: 109\n"
+		  "    #pkts decaps: 108, #pkts decrypt: 108, #pkts verify: 108\n"
+		  "    #send errors 2, #recv errors 0\n") &&
+	   strstr(r, "     inbound esp sas:\n      spi: 0x1511AB8E(353479566)\n"
+		  "        transform: esp-256-aes esp-sha-hmac ,\n"
+		  "        in use settings ={Tunnel, }\n"
+		  "        conn id: 1002, crypto map: ikevti0\n"
+		  "        sa timing: remaining key lifetime (k/sec): (4608000/28776)\n"
+		  "        IV size: 16 bytes\n"
+		  "        replay detection support: Y\n") &&
+	   strstr(r, "     outbound esp sas:\n      spi: 0x571A182D(1461327917)\n"),
+	   "show crypto ipsec sa: counters, both ESP SAs, lifetimes, IV, replay");
+	r = ask("show crypto ipsec sa peer 10.2.0.1 json\n");
+	ok(r && strstr(r, "\"pkts_encaps\": 109") &&
+	   strstr(r, "\"current_outbound_spi\": 1461327917") &&
+	   strstr(r, "\"inbound_esp_sas\": ["),
+	   "show crypto ipsec sa peer 10.2.0.1 as JSON");
+	r = ask("show crypto ipsec sa peer 10.9.9.9\n");
+	is_str(r, "ok\n", "show crypto ipsec sa of another peer: nothing");
+	r = ask("show crypto session\n");
+	ok(r && strstr(r, "Interface: ikevti0\nSession status: UP-ACTIVE\nPeer: 10.2.0.1 port 500\n"
+		       "  IKEv1 SA: local 10.1.0.1/500 remote 10.2.0.1/500 Active\n"),
+	   "show crypto session");
+	r = ask("show crypto isakmp policy\n");
+	is_str(r, "error: usage: show crypto isakmp sa [detail] | ipsec sa [peer ADDRESS] | session [json]\n",
+	       "an unknown show crypto object");
+	r = ask("clear crypto isakmp 1001\n");
+	is_str(r, "ok\n1 IKE SA deleted\n", "clear crypto isakmp 1001");
+	ok(fake.filter.version == 1 && fake.filter.conn_id == 1001,
+	   "clear crypto isakmp: IKEv1 SAs, that connection id");
+	r = ask("clear crypto isakmp 77\n");
+	is_str(r, "ok\n0 IKE SAs deleted\n", "clear crypto isakmp of an unknown id");
+	r = ask("clear crypto isakmp x1\n");
+	is_str(r, "error: clear crypto isakmp: 'x1' is not a connection id\n",
+	       "clear crypto isakmp with a bad id");
+	r = ask("clear crypto sa peer 10.2.0.1\n");
+	is_str(r, "ok\n1 IPsec SA pair being deleted\n", "clear crypto sa peer");
+	ok(!strcmp(fake.children_peer, "10.2.0.1"), "clear crypto sa: that peer");
+	r = ask("clear crypto sa\n");
+	ok(r && !strcmp(fake.children_peer, "(all)"), "clear crypto sa: every peer");
+	r = ask("clear crypto sa peer nope\n");
+	is_str(r, "error: usage: clear crypto isakmp [CONN-ID] | clear crypto sa [peer ADDRESS]\n",
+	       "clear crypto sa with a bad address");
+	fake.version = 2;
+	r = ask("show crypto isakmp sa\n");
+	ok(r && !strstr(r, "1001"), "an IKEv2 SA is not an ISAKMP SA");
 }
 
 int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
@@ -344,6 +469,7 @@ int main(void)
 	is_str(r, "error: clear sa: No such file or directory\n",
 	       "clear sa of an unknown peer: the engine's error");
 
+	test_ios();
 	r = ask("clear sa not-an-address\n");
 	is_str(r, "error: usage: clear sa [PEER-ADDRESS]\n", "bad peer");
 	r = ask("show keys\n");

@@ -134,6 +134,36 @@ int ike_engine_clear(struct ike_engine *e, const char *peer,
 	return 0;
 }
 
+int ike_engine_clear_filter(struct ike_engine *e,
+			    const struct ike_clear_filter *f,
+			    void (*done)(void *arg, unsigned int n), void *arg,
+			    uint64_t now_ms)
+{
+	(void)e;
+	(void)f;
+	(void)now_ms;
+	done(arg, 0);
+	return 0;
+}
+
+int ike_engine_clear_children(struct ike_engine *e, const char *peer,
+			      uint64_t now_ms)
+{
+	(void)e;
+	(void)peer;
+	(void)now_ms;
+	return 0;
+}
+
+int ike_engine_dev_stats(const struct ike_engine *e, const char *tunnel,
+			 struct kernel_dev_stats *out)
+{
+	(void)e;
+	(void)tunnel;
+	(void)out;
+	return -EOPNOTSUPP;
+}
+
 void ike_engine_shutdown(struct ike_engine *e, uint64_t now_ms)
 {
 	e->shutdown_at = now_ms;

@@ -78,6 +78,25 @@ int main(void)
 	is_str(req, "show child-sa json\n", "  request");
 	is_int(build("show stats", false), 0, "show stats");
 	is_str(req, "show stats\n", "  request");
+	is_int(build("show crypto isakmp sa detail", true), 0,
+	       "--json show crypto isakmp sa detail");
+	is_str(req, "show crypto isakmp sa detail json\n", "  request");
+	is_int(build("show crypto ipsec sa peer 192.0.2.2", false), 0,
+	       "show crypto ipsec sa peer 192.0.2.2");
+	is_str(req, "show crypto ipsec sa peer 192.0.2.2\n", "  request");
+	is_int(build("show crypto session", false), 0, "show crypto session");
+	is_int(build("show crypto ipsec sa peer nowhere", false), -EINVAL,
+	       "show crypto ipsec sa peer with a name");
+	is_str(err, "expected 'show crypto isakmp sa [detail]', 'show crypto ipsec sa [peer ADDRESS]' or 'show crypto session'",
+	       "  message");
+	is_int(build("clear crypto isakmp 1001", true), 0, "clear crypto isakmp 1001");
+	is_str(req, "clear crypto isakmp 1001\n", "  request, no json");
+	is_int(build("clear crypto isakmp one", false), -EINVAL,
+	       "clear crypto isakmp with a word");
+	is_str(err, "expected 'clear crypto isakmp [CONN-ID]' or 'clear crypto sa [peer ADDRESS]'",
+	       "  message");
+	is_int(build("clear crypto sa peer 2001:db8::2", false), 0,
+	       "clear crypto sa peer 2001:db8::2");
 	is_int(build("show", false), -EINVAL, "show alone");
 	is_str(err, "expected ike-sa, child-sa or stats", "  message");
 	is_int(build("show sa", false), -EINVAL, "show sa");
