@@ -406,6 +406,9 @@ static void run_command(struct control_client *cl)
 		} else if (ret == -EALREADY) {
 			client_error(cl, "initiate: %s: an IKE SA is up or being negotiated",
 				     w[1]);
+		} else if (ret == -EBUSY) {
+			client_error(cl, "initiate: %s: the call admission limit is reached",
+				     w[1]);
 		} else if (ret) {
 			client_error(cl, "initiate: %s: %s", w[1],
 				     strerror(-ret));

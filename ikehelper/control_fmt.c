@@ -187,6 +187,10 @@ static const struct {
 	STAT(invalid_msgid, "invalid message ID"),
 	STAT(decrypt_failed, "decryption failed"),
 	STAT(malformed, "malformed"),
+	STAT(cac_in_accepted, "incoming IKE requests accepted"),
+	STAT(cac_in_rejected, "incoming IKE requests rejected (CAC)"),
+	STAT(cac_out_accepted, "outgoing IKE requests accepted"),
+	STAT(cac_out_rejected, "outgoing IKE requests rejected (CAC)"),
 #undef STAT
 };
 

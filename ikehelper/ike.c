@@ -77,6 +77,30 @@ static bool ike_policy_in(const struct policy_config *cfg, const char *tunnel,
 	return true;
 }
 
+bool ike_cac_admit(struct ike_engine *e, bool incoming)
+{
+	const struct policy_config *c = e->cfg;
+	unsigned int all = 0, negotiating = 0;
+	bool ok = true;
+
+	if (c->cac_ike_sa || c->cac_in_negotiation) {
+		for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+			if (sa->state == IKE_S_DEAD)
+				continue;
+			all++;
+			negotiating += sa->state == IKE_S_CONNECTING;
+		}
+		ok = (!c->cac_ike_sa || all < c->cac_ike_sa) &&
+		     (!c->cac_in_negotiation ||
+		      negotiating < c->cac_in_negotiation);
+	}
+	if (incoming)
+		ok ? e->stats.cac_in_accepted++ : e->stats.cac_in_rejected++;
+	else
+		ok ? e->stats.cac_out_accepted++ : e->stats.cac_out_rejected++;
+	return ok;
+}
+
 bool ike_policy(struct ike_engine *e, const char *tunnel,
 		struct policy_effective *pol)
 {
@@ -212,6 +236,11 @@ int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 		return -ENOENT;
 	if (ike_sa_of(e, tunnel))
 		return -EALREADY;
+	if (!ike_cac_admit(e, false)) {
+		sa_log(e, LOG_NOTICE, "%s: call admission limit reached: no new IKE SA",
+		       tunnel);
+		return -EBUSY;
+	}
 	err = ikev2_ops.initiate(e, &pol);
 	ike_reap(e);
 	return err;

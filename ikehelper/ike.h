@@ -195,6 +195,9 @@ struct ike_stats {
 	uint64_t child_sa_created, child_sa_deleted;
 	uint64_t auth_failed, no_proposal, invalid_spi, invalid_msgid;
 	uint64_t decrypt_failed, malformed;
+	/* Call admission control: new IKE SAs accepted or refused. */
+	uint64_t cac_in_accepted, cac_in_rejected;
+	uint64_t cac_out_accepted, cac_out_rejected;
 };
 
 int ike_engine_foreach_ike_sa(const struct ike_engine *e,

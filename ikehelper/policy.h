@@ -309,6 +309,13 @@ struct policy_config {
 	size_t n_profile;
 	struct policy_tunnel **tunnel;	/* in the order of the file */
 	size_t n_tunnel;
+	/*
+	 * Call admission control, for IKEv1 and IKEv2 alike (IOS "crypto
+	 * call admission limit ike sa N | in-negotiation-sa N"): at most
+	 * this many IKE SAs, and IKE SAs being negotiated; 0: no limit.
+	 */
+	uint32_t cac_ike_sa;
+	uint32_t cac_in_negotiation;
 };
 
 struct policy_config *policy_config_new(const char *file);

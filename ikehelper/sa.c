@@ -11,8 +11,22 @@
 #include <syslog.h>
 #include <netinet/in.h>
 
+#include <arpa/inet.h>
+
 #include "crypto.h"
 #include "sa.h"
+
+const char *sa_addr_str(const struct sockaddr_storage *ss, char *buf,
+			size_t len)
+{
+	const void *a = &((const struct sockaddr_in *)ss)->sin_addr;
+
+	if (ss->ss_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
 
 void sa_log(struct ike_engine *e, int level, const char *fmt, ...)
 {

@@ -220,6 +220,12 @@ struct ike_engine {
 void ike_sa_dead(struct ike_engine *e, struct ike_sa *sa, const char *why);
 /* sa reached ESTABLISHED: timers, counters, the event log. */
 void ike_sa_established(struct ike_engine *e, struct ike_sa *sa);
+/*
+ * Call admission control: may a new IKE SA start, incoming (a peer's
+ * first message) or not (ours)?  Counts the answer; an IKE SA rekey is
+ * not a new IKE SA and is never refused.
+ */
+bool ike_cac_admit(struct ike_engine *e, bool incoming);
 /* The settings of a tunnel, by name, in the current configuration. */
 bool ike_policy(struct ike_engine *e, const char *tunnel,
 		struct policy_effective *pol);
@@ -274,6 +280,9 @@ __attribute__((format(printf, 3, 4)))
 void sa_log(struct ike_engine *e, int level, const char *fmt, ...);
 
 
+/* The address of ss without its port, into buf; "?" if none. */
+const char *sa_addr_str(const struct sockaddr_storage *ss, char *buf,
+			size_t len);
 /* Equal family and address; ports not compared. */
 bool sa_addr_equal(const struct sockaddr_storage *a,
 		   const struct sockaddr_storage *b);

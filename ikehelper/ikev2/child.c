@@ -96,17 +96,6 @@ static int v2_kernel_sa(const struct ike_sa *sa, const struct child_sa *c,
 	return 0;
 }
 
-static const char *v2_addr(const struct sockaddr_storage *ss, char *buf,
-			   size_t len)
-{
-	const void *a = &((const struct sockaddr_in *)ss)->sin_addr;
-
-	if (ss->ss_family == AF_INET6)
-		a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-	return buf;
-}
 
 bool v2_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa)
 {
@@ -117,8 +106,8 @@ bool v2_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa)
 		return false;
 	sa_log(e, LOG_ERR,
 	       "%s: NAT detected between %s and %s: UDP-encapsulated ESP (NAT-T) is not implemented yet; the Child SA is not installed",
-	       sa->tunnel, v2_addr(&sa->local, l, sizeof(l)),
-	       v2_addr(&sa->remote, r, sizeof(r)));
+	       sa->tunnel, sa_addr_str(&sa->local, l, sizeof(l)),
+	       sa_addr_str(&sa->remote, r, sizeof(r)));
 	return true;
 }
 

@@ -150,63 +150,7 @@ static void test_ipv6(void)
 	addr_b = "10.0.0.2";
 }
 
-/*
- * Many tunnels to one peer, told apart by their IDs: every IKE SA is
- * found again by its SPIs among the others (the engine's SPI hash) and
- * IKE_AUTH picks each one's tunnel by IDi.
- */
 #define MANY 64
-
-static struct policy_config *many_cfg(int idx, int tunnels)
-{
-	size_t cap = 64 * 1024, n = 0;
-	char *text = malloc(cap);
-	struct policy_config *cfg;
-	struct cfg_diags d;
-
-	if (!text)
-		return NULL;
-	for (int i = 0; i < tunnels; i++)
-		n += (size_t)snprintf(text + n, cap - n,
-			"ikev2 authentication psk id keyid a%d key char ka%d\n"
-			"ikev2 authentication psk id keyid b%d key char kb%d\n",
-			i, i, i, i);
-	n += (size_t)snprintf(text + n, cap - n,
-			      "ikev2 default-profile\n  sa-proposal dh ecp256\n");
-	for (int i = 0; i < tunnels; i++)
-		n += (size_t)snprintf(text + n, cap - n,
-			"interface ikevti%d\n"
-			"  ikev2 source-address %s\n"
-			"  ikev2 peer %s authentication psk id keyid %c%d\n"
-			"  ikev2 local-authentication psk id keyid %c%d\n"
-			"  ikev2 local-ts 10.%d.%d.0/24\n"
-			"  ikev2 remote-ts 10.%d.%d.0/24\n",
-			i, idx ? addr_b : addr_a, idx ? addr_a : addr_b,
-			idx ? 'a' : 'b', i, idx ? 'b' : 'a', i,
-			100 + idx, i, 101 - idx, i);
-	memset(&d, 0, sizeof(d));
-	cfg = cfg_load_text("many.conf", text, n, &d);
-	if (!cfg)
-		cfg_diags_print(&d, stdout);
-	cfg_diags_free(&d);
-	free(text);
-	return cfg;
-}
-
-/* Two engines with n tunnels between them, ikevti0 to ikevti<n-1>. */
-static bool many_world(int tunnels)
-{
-	if (!world_new(NULL, NULL, NULL, NULL))
-		return false;
-	for (int i = 0; i < 2; i++) {
-		policy_config_free(W.s[i].cfg);
-		W.s[i].cfg = many_cfg(i, tunnels);
-		if (!W.s[i].cfg)
-			return false;
-		ike_engine_reload(W.s[i].e, W.s[i].cfg, W.now);
-	}
-	return true;
-}
 
 static void test_many(void)
 {
