@@ -7,9 +7,10 @@
  * what" (warnings as "FILE:LINE:COL: warning: ..."), and an unknown
  * command is always an error.  No message ever contains a key.
  *
- * The grammar is a table of commands per mode (config.c); a mode's
- * commands are looked up first, then the global ones, which leave the
- * mode, as IOS does.  A '!' line at column 1 also leaves it.
+ * The grammar is a table of commands per mode (cfg_ix.c, driven by
+ * config.c); a mode's commands are looked up first, then the global
+ * ones, which leave the mode, as IOS does.  A '!' line at column 1 also
+ * leaves it.
  */
 #ifndef IKEHELPER_CONFIG_H
 #define IKEHELPER_CONFIG_H
