@@ -86,6 +86,10 @@ struct cfg_diags;
  */
 bool cfg_diag_add(struct cfg_diags *d, const char *file, unsigned int line,
 		  unsigned int col, bool warning, const char *msg);
+/* The same with any severity: a notice reads "FILE:LINE:COL: notice: msg". */
+bool cfg_diag_add_sev(struct cfg_diags *d, const char *file,
+		      unsigned int line, unsigned int col,
+		      enum policy_severity sev, const char *msg);
 /* Sort the messages from index first on by place, stably. */
 void cfg_diags_sort(struct cfg_diags *d, size_t first);
 

@@ -388,13 +388,13 @@ static void cfg_dispatch(struct cfg_parser *p)
 		cfg_walk_error(p, &wg, CFG_GLOBAL, start);
 }
 
-static void cfg_report(void *ctx, const struct policy_loc *loc, bool warning,
-		       const char *msg)
+static void cfg_report(void *ctx, const struct policy_loc *loc,
+		       enum policy_severity sev, const char *msg)
 {
 	struct cfg_parser *p = ctx;
 
 	if (!p->stop &&
-	    !cfg_diag_add(p->d, p->file, loc->line, loc->col, warning, msg))
+	    !cfg_diag_add_sev(p->d, p->file, loc->line, loc->col, sev, msg))
 		p->stop = true;
 }
 

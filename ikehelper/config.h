@@ -5,7 +5,9 @@
  *
  * Every problem is reported as "FILE:LINE:COL: what is wrong; expected
  * what" (warnings as "FILE:LINE:COL: warning: ..."), and an unknown
- * command is always an error.  No message ever contains a key.
+ * command is always an error.  A setting that is read but cannot act yet
+ * gets a notice, "FILE:LINE:COL: notice: ...", which says what cannot
+ * work until which feature lands.  No message ever contains a key.
  *
  * The grammar is a table of commands per mode (cfg_ix.c, driven by
  * config.c); a mode's commands are looked up first, then the global
@@ -27,12 +29,14 @@ struct cfg_diag {
 	unsigned int line;		/* 0: about the whole file */
 	unsigned int col;
 	bool warning;
+	bool notice;			/* a setting that cannot act yet */
 	char *msg;			/* formatted, with file:line:col */
 };
 
 struct cfg_diags {
 	unsigned int errors;
 	unsigned int warnings;
+	unsigned int notices;
 	size_t n;
 	struct cfg_diag *d;
 };

@@ -371,8 +371,14 @@ void policy_effective(const struct policy_config *cfg,
  * Calls report() once per problem, in file order; returns the number of
  * errors.
  */
+enum policy_severity {
+	POLICY_ERROR,
+	POLICY_WARNING,
+	POLICY_NOTICE,			/* a setting that cannot act yet */
+};
+
 typedef void policy_report_fn(void *ctx, const struct policy_loc *loc,
-			      bool warning, const char *msg);
+			      enum policy_severity sev, const char *msg);
 unsigned int policy_check(const struct policy_config *cfg,
 			  policy_report_fn *report, void *ctx);
 

@@ -31,7 +31,7 @@ static void policy_say(struct policy_checker *c, const struct policy_loc *loc,
 	va_end(ap);
 	if (!warning)
 		c->errors++;
-	c->report(c->ctx, loc, warning, msg);
+	c->report(c->ctx, loc, warning ? POLICY_WARNING : POLICY_ERROR, msg);
 }
 
 static bool policy_ts_has(const struct policy_ts_list *l, int family)

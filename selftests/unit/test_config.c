@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "cfg_lex.h"
 #include "config.h"
 #include "policy.h"
 #include "tap.h"
@@ -828,6 +829,21 @@ static void test_secrets(void)
 	}
 }
 
+/* A notice: read, but cannot act yet; it is neither an error nor a warning. */
+static void test_notice(void)
+{
+	struct cfg_diags n = { 0 };
+
+	cfg_diag_add_sev(&n, "x.conf", 3, 5, POLICY_NOTICE, "esp-seal is not implemented");
+	cfg_diag_add_sev(&n, "x.conf", 4, 1, POLICY_WARNING, "w");
+	ok(n.n == 2 && n.notices == 1 && n.warnings == 1 && !n.errors,
+	   "a notice is counted as a notice");
+	is_str(n.n ? n.d[0].msg : "", "x.conf:3:5: notice: esp-seal is not implemented",
+	       "  and says 'notice:'");
+	ok(n.n && n.d[0].notice && !n.d[0].warning, "  flagged as one");
+	cfg_diags_free(&n);
+}
+
 static void test_files(void)
 {
 	char path[] = "/tmp/test_config.XXXXXX";
@@ -891,6 +907,7 @@ int main(int argc, char **argv)
 	test_warnings();
 	test_bad();
 	test_secrets();
+	test_notice();
 	test_files();
 	cfg_diags_free(&d);
 	return done_testing();
