@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "policy.h"
+#include "policy_ios.h"
 #include "policy_priv.h"
 
 #define POLICY_X_ROW(n, name, display, id, bits, flags) \
@@ -231,6 +232,7 @@ void policy_config_free(struct policy_config *cfg)
 	for (size_t i = 0; i < cfg->n_tunnel; i++)
 		free(cfg->tunnel[i]);
 	free(cfg->tunnel);
+	policy_ios_free(cfg->ios);
 	free(cfg->file);
 	free(cfg);
 }
@@ -247,6 +249,19 @@ bool policy_grow(void *arrayp, size_t n, size_t size)
 		return false;
 	*array = p;
 	return true;
+}
+
+bool policy_has_keys(const struct policy_config *cfg)
+{
+	const struct policy_ios *ios = cfg->ios;
+
+	if (cfg->n_psk)
+		return true;
+	for (size_t i = 0; ios && i <= ios->n_keyring; i++) {
+		if ((i ? ios->keyring[i - 1] : &ios->default_ring)->n_psk)
+			return true;
+	}
+	return false;
 }
 
 int policy_psk_add(struct policy_config *cfg, const struct policy_id *id,
@@ -507,4 +522,25 @@ void policy_effective(const struct policy_config *cfg,
 		e->retransmit[i] = 2u << i;
 	e->retransmit_timeout = POLICY_RETRANSMIT_TIMEOUT;
 	e->auto_check_interval = POLICY_AUTO_CHECK_INTERVAL;
+}
+
+bool policy_cac_admit(const struct policy_config *cfg, unsigned int ike_sas,
+		      unsigned int negotiating, char *reason, size_t len)
+{
+	const struct policy_cac *c = &cfg->cac;
+
+	if (c->sa_loc.line && ike_sas >= c->sa_max) {
+		snprintf(reason, len,
+			 "call admission: %u IKE SAs (active and negotiating) reach the limit of %u (crypto call admission limit ike sa, line %u)",
+			 ike_sas, c->sa_max, c->sa_loc.line);
+		return false;
+	}
+	if (c->neg_loc.line && negotiating >= c->neg_max) {
+		snprintf(reason, len,
+			 "call admission: %u IKE SAs in negotiation reach the limit of %u (crypto call admission limit ike in-negotiation-sa, line %u)",
+			 negotiating, c->neg_max, c->neg_loc.line);
+		return false;
+	}
+	snprintf(reason, len, "call admission: admitted");
+	return true;
 }

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "policy.h"
+#include "policy_ios.h"
 
 struct policy_checker {
 	const struct policy_config *cfg;
@@ -167,5 +168,7 @@ unsigned int policy_check(const struct policy_config *cfg,
 		policy_effective(cfg, cfg->tunnel[i], &e);
 		policy_check_tunnel(&c, i, &e);
 	}
+	if (cfg->ios)
+		c.errors += policy_ios_check(cfg, report, ctx);
 	return c.errors;
 }

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "policy.h"
+#include "policy_ios.h"
 #include "policy_priv.h"
 
 static void policy_dump_algs(FILE *f, enum policy_alg_kind kind,
@@ -248,6 +249,10 @@ void policy_dump(const struct policy_config *cfg, FILE *f)
 {
 	char ids[2 * POLICY_ID_MAX + 16];
 
+	if (cfg->ios) {
+		policy_ios_dump(cfg, f);
+		return;
+	}
 	for (size_t i = 0; i < cfg->n_psk; i++) {
 		policy_id_format(&cfg->psk[i].id, ids, sizeof(ids));
 		fprintf(f, "ikev2 authentication psk id %s key <hidden>\n", ids);
