@@ -252,27 +252,6 @@ static void cfg_run_profile(struct cfg_parser *p, const struct cfg_cmd *c)
 	p->opts = &pr->opts;
 }
 
-static void cfg_run_interface(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	struct policy_loc loc = { p->line->no, p->line->tok[0].col };
-	struct policy_tunnel *t;
-	struct cfg_tok *n;
-
-	(void)c;
-	p->mode = CFG_SKIP;
-	n = cfg_want_ifname(p);
-	if (!n || !cfg_end(p))
-		return;
-	t = policy_tunnel_get(p->cfg, n->s, &loc);
-	if (!t) {
-		cfg_err(p, n->col, "out of memory");
-		return;
-	}
-	p->mode = CFG_INTERFACE;
-	p->tunnel = t;
-	p->opts = &t->opts;
-}
-
 /* Profile commands, also in interface mode after "ikev2" */
 
 static const enum policy_alg_kind cfg_field_kind[] = {
@@ -811,11 +790,10 @@ static void cfg_run_tflag(struct cfg_parser *p, const struct cfg_cmd *c)
 	cfg_mark(p, &t->tloc[f]);
 }
 
-static void cfg_run_tunnel_mode(struct cfg_parser *p, const struct cfg_cmd *c)
+void cfg_ix_tunnel_mode(struct cfg_parser *p)
 {
 	struct cfg_tok *t;
 
-	(void)c;
 	if (!cfg_tonce(p, POLICY_T_MODE))
 		return;
 	t = cfg_want(p, "tunnel mode", "ipsec-ikev2");
@@ -830,106 +808,108 @@ static void cfg_run_tunnel_mode(struct cfg_parser *p, const struct cfg_cmd *c)
 		cfg_mark(p, &p->tunnel->tloc[POLICY_T_MODE]);
 }
 
+void cfg_ix_shutdown(struct cfg_parser *p)
+{
+	static const struct cfg_cmd shut = {
+		"shutdown", NULL, cfg_run_tflag, CFG_NO, POLICY_T_SHUTDOWN, 0
+	};
+
+	cfg_run_tflag(p, &shut);
+}
+
 /* The grammar */
 
 static const struct cfg_cmd cfg_sa_proposal[] = {
-	{ "dh", NULL, cfg_run_algs, 0, POLICY_F_SA_DH },
-	{ "enc", NULL, cfg_run_algs, 0, POLICY_F_SA_ENC },
-	{ "integrity", NULL, cfg_run_algs, 0, POLICY_F_SA_INTEG },
-	{ "prf", NULL, cfg_run_algs, 0, POLICY_F_SA_PRF },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "dh", NULL, cfg_run_algs, 0, POLICY_F_SA_DH, 0 },
+	{ "enc", NULL, cfg_run_algs, 0, POLICY_F_SA_ENC, 0 },
+	{ "integrity", NULL, cfg_run_algs, 0, POLICY_F_SA_INTEG, 0 },
+	{ "prf", NULL, cfg_run_algs, 0, POLICY_F_SA_PRF, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
 static const struct cfg_cmd cfg_child_proposal[] = {
-	{ "enc", NULL, cfg_run_algs, 0, POLICY_F_CHILD_ENC },
-	{ "integrity", NULL, cfg_run_algs, 0, POLICY_F_CHILD_INTEG },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "enc", NULL, cfg_run_algs, 0, POLICY_F_CHILD_ENC, 0 },
+	{ "integrity", NULL, cfg_run_algs, 0, POLICY_F_CHILD_INTEG, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
 static const struct cfg_cmd cfg_suppress[] = {
-	{ "send-delete", NULL, cfg_run_flag, CFG_NO, POLICY_F_SUPPRESS_DELETE },
-	{ "send-rekey", NULL, cfg_run_flag, CFG_NO, POLICY_F_SUPPRESS_REKEY },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "send-delete", NULL, cfg_run_flag, CFG_NO, POLICY_F_SUPPRESS_DELETE, 0 },
+	{ "send-rekey", NULL, cfg_run_flag, CFG_NO, POLICY_F_SUPPRESS_REKEY, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
 /* What ikev2 default-profile, ikev2 profile and interface "ikev2" share. */
 #define CFG_POLICY_CMDS \
-	{ "anti-replay", NULL, cfg_run_flag, CFG_NO, POLICY_F_ANTI_REPLAY }, \
+	{ "anti-replay", NULL, cfg_run_flag, CFG_NO, POLICY_F_ANTI_REPLAY, 0 }, \
 	{ "child-lifetime", NULL, cfg_run_lifetime, 0, \
-	  POLICY_F_CHILD_LIFETIME }, \
-	{ "child-pfs", NULL, cfg_run_algs, CFG_NO, POLICY_F_CHILD_PFS }, \
-	{ "child-proposal", cfg_child_proposal, NULL, 0, 0 }, \
-	{ "dpd", NULL, cfg_run_dpd, CFG_NO, 0 }, \
-	{ "local-authentication", NULL, cfg_run_local_auth, 0, 0 }, \
-	{ "local-ts", NULL, cfg_run_ts, 0, POLICY_F_LOCAL_TS }, \
-	{ "nat-traversal", NULL, cfg_run_natt, CFG_NO, 0 }, \
-	{ "outgoing-interface", NULL, cfg_run_outgoing, 0, 0 }, \
-	{ "remote-ts", NULL, cfg_run_ts, 0, POLICY_F_REMOTE_TS }, \
-	{ "sa-lifetime", NULL, cfg_run_lifetime, 0, POLICY_F_SA_LIFETIME }, \
-	{ "sa-proposal", cfg_sa_proposal, NULL, 0, 0 }, \
-	{ "source-address", NULL, cfg_run_source, 0, 0 }, \
-	{ "suppress", cfg_suppress, NULL, 0, 0 }
+	  POLICY_F_CHILD_LIFETIME, 0 }, \
+	{ "child-pfs", NULL, cfg_run_algs, CFG_NO, POLICY_F_CHILD_PFS, 0 }, \
+	{ "child-proposal", cfg_child_proposal, NULL, 0, 0, 0 }, \
+	{ "dpd", NULL, cfg_run_dpd, CFG_NO, 0, 0 }, \
+	{ "local-authentication", NULL, cfg_run_local_auth, 0, 0, 0 }, \
+	{ "local-ts", NULL, cfg_run_ts, 0, POLICY_F_LOCAL_TS, 0 }, \
+	{ "nat-traversal", NULL, cfg_run_natt, CFG_NO, 0, 0 }, \
+	{ "outgoing-interface", NULL, cfg_run_outgoing, 0, 0, 0 }, \
+	{ "remote-ts", NULL, cfg_run_ts, 0, POLICY_F_REMOTE_TS, 0 }, \
+	{ "sa-lifetime", NULL, cfg_run_lifetime, 0, POLICY_F_SA_LIFETIME, 0 }, \
+	{ "sa-proposal", cfg_sa_proposal, NULL, 0, 0, 0 }, \
+	{ "source-address", NULL, cfg_run_source, 0, 0, 0 }, \
+	{ "suppress", cfg_suppress, NULL, 0, 0, 0 }
 
 const struct cfg_cmd cfg_ix_profile[] = {
 	CFG_POLICY_CMDS,
-	{ "exit", NULL, cfg_run_exit, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "exit", NULL, cfg_run_exit, 0, 0, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
 static const struct cfg_cmd cfg_if_cert[] = {
-	{ "cacert", NULL, cfg_run_cert, 0, 0 },
-	{ "mycert", NULL, cfg_run_cert, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "cacert", NULL, cfg_run_cert, 0, 0, 0 },
+	{ "mycert", NULL, cfg_run_cert, 0, 0, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
 static const struct cfg_cmd cfg_if_mtu[] = {
-	{ "ignore", NULL, cfg_run_tflag, CFG_NO, POLICY_T_MTU_IGNORE },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "ignore", NULL, cfg_run_tflag, CFG_NO, POLICY_T_MTU_IGNORE, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
 static const struct cfg_cmd cfg_if_ipsec[] = {
-	{ "mtu", cfg_if_mtu, NULL, 0, 0 },
-	{ "pre-fragment", NULL, cfg_run_tflag, CFG_NO, POLICY_T_PRE_FRAGMENT },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "mtu", cfg_if_mtu, NULL, 0, 0, 0 },
+	{ "pre-fragment", NULL, cfg_run_tflag, CFG_NO, POLICY_T_PRE_FRAGMENT, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
 static const struct cfg_cmd cfg_if_ikev2[] = {
 	CFG_POLICY_CMDS,
-	{ "binding", NULL, cfg_run_binding, 0, 0 },
-	{ "cert", cfg_if_cert, NULL, 0, 0 },
-	{ "connect-type", NULL, cfg_run_connect, CFG_NO, 0 },
-	{ "ipsec", cfg_if_ipsec, NULL, 0, 0 },
-	{ "peer", NULL, cfg_run_peer, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "binding", NULL, cfg_run_binding, 0, 0, 0 },
+	{ "cert", cfg_if_cert, NULL, 0, 0, 0 },
+	{ "connect-type", NULL, cfg_run_connect, CFG_NO, 0, 0 },
+	{ "ipsec", cfg_if_ipsec, NULL, 0, 0, 0 },
+	{ "peer", NULL, cfg_run_peer, 0, 0, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
-static const struct cfg_cmd cfg_if_tunnel[] = {
-	{ "mode", NULL, cfg_run_tunnel_mode, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
+/* Besides "exit", "shutdown" and "tunnel mode" (config.c). */
 const struct cfg_cmd cfg_ix_interface[] = {
-	{ "exit", NULL, cfg_run_exit, 0, 0 },
-	{ "ikev2", cfg_if_ikev2, NULL, 0, 0 },
-	{ "shutdown", NULL, cfg_run_tflag, CFG_NO, POLICY_T_SHUTDOWN },
-	{ "tunnel", cfg_if_tunnel, NULL, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "ikev2", cfg_if_ikev2, NULL, 0, 0, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
 static const struct cfg_cmd cfg_ikev2_auth[] = {
-	{ "psk", NULL, cfg_run_psk, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "psk", NULL, cfg_run_psk, 0, 0, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
 static const struct cfg_cmd cfg_ikev2[] = {
-	{ "authentication", cfg_ikev2_auth, NULL, 0, 0 },
-	{ "default-profile", NULL, cfg_run_default_profile, 0, 0 },
-	{ "profile", NULL, cfg_run_profile, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "authentication", cfg_ikev2_auth, NULL, 0, 0, 0 },
+	{ "default-profile", NULL, cfg_run_default_profile, 0, 0, 0 },
+	{ "profile", NULL, cfg_run_profile, 0, 0, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
+/* Besides "interface" (config.c). */
 const struct cfg_cmd cfg_ix_global[] = {
-	{ "ikev2", cfg_ikev2, NULL, 0, 0 },
-	{ "interface", NULL, cfg_run_interface, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "ikev2", cfg_ikev2, NULL, 0, 0, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };

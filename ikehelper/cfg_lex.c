@@ -58,6 +58,10 @@ int cfg_lex_line(char *s, unsigned int no, struct cfg_line *line,
 		i++;
 	line->indent = (unsigned int)i;
 	line->bang = s[i] == '!';
+	if (line->bang) {
+		for (size_t k = i + 1; s[k] && !line->bang_text; k++)
+			line->bang_text = !cfg_blank(s[k]);
+	}
 
 	while (s[i]) {
 		struct cfg_tok *t;

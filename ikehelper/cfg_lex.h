@@ -40,6 +40,7 @@ struct cfg_line {
 	unsigned int indent;		/* leading blanks */
 	unsigned int end_col;		/* just past the last word */
 	bool bang;			/* the line starts with '!' */
+	bool bang_text;			/* ... and has more than the '!' */
 	struct cfg_tok tok[CFG_TOKENS_MAX];
 };
 
