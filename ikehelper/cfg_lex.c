@@ -58,6 +58,10 @@ int cfg_lex_line(char *s, unsigned int no, struct cfg_line *line,
 		i++;
 	line->indent = (unsigned int)i;
 	line->bang = s[i] == '!';
+	if (line->bang) {
+		for (size_t k = i + 1; s[k] && !line->bang_text; k++)
+			line->bang_text = !cfg_blank(s[k]);
+	}
 
 	while (s[i]) {
 		struct cfg_tok *t;
@@ -268,6 +272,19 @@ fail:
 bool cfg_diag_add(struct cfg_diags *d, const char *file, unsigned int line,
 		  unsigned int col, bool warning, const char *msg)
 {
+	return cfg_diag_add_sev(d, file, line, col,
+				warning ? POLICY_WARNING : POLICY_ERROR, msg);
+}
+
+bool cfg_diag_add_sev(struct cfg_diags *d, const char *file,
+		      unsigned int line, unsigned int col,
+		      enum policy_severity sev, const char *msg)
+{
+	static const char *const tag[] = {
+		[POLICY_ERROR] = "",
+		[POLICY_WARNING] = "warning: ",
+		[POLICY_NOTICE] = "notice: ",
+	};
 	struct cfg_diag *nd;
 	size_t size;
 	char *s;
@@ -281,7 +298,7 @@ bool cfg_diag_add(struct cfg_diags *d, const char *file, unsigned int line,
 	}
 	if (d->n >= CFG_DIAGS_MAX) {
 		line = 0;
-		warning = false;
+		sev = POLICY_ERROR;
 		msg = "too many errors; stopping";
 	}
 	size = strlen(file) + strlen(msg) + 48;
@@ -292,15 +309,17 @@ bool cfg_diag_add(struct cfg_diags *d, const char *file, unsigned int line,
 		return false;
 	}
 	if (line)
-		snprintf(s, size, "%s:%u:%u: %s%s", file, line, col,
-			 warning ? "warning: " : "", msg);
-	else
-		snprintf(s, size, "%s: %s%s", file, warning ? "warning: " : "",
+		snprintf(s, size, "%s:%u:%u: %s%s", file, line, col, tag[sev],
 			 msg);
+	else
+		snprintf(s, size, "%s: %s%s", file, tag[sev], msg);
 	d->d = nd;
-	d->d[d->n++] = (struct cfg_diag){ line, col, warning, s };
-	if (warning)
+	d->d[d->n++] = (struct cfg_diag){ line, col, sev == POLICY_WARNING,
+					  sev == POLICY_NOTICE, s };
+	if (sev == POLICY_WARNING)
 		d->warnings++;
+	else if (sev == POLICY_NOTICE)
+		d->notices++;
 	else
 		d->errors++;
 	return d->n <= CFG_DIAGS_MAX;

@@ -40,6 +40,7 @@ struct cfg_line {
 	unsigned int indent;		/* leading blanks */
 	unsigned int end_col;		/* just past the last word */
 	bool bang;			/* the line starts with '!' */
+	bool bang_text;			/* ... and has more than the '!' */
 	struct cfg_tok tok[CFG_TOKENS_MAX];
 };
 
@@ -86,6 +87,10 @@ struct cfg_diags;
  */
 bool cfg_diag_add(struct cfg_diags *d, const char *file, unsigned int line,
 		  unsigned int col, bool warning, const char *msg);
+/* The same with any severity: a notice reads "FILE:LINE:COL: notice: msg". */
+bool cfg_diag_add_sev(struct cfg_diags *d, const char *file,
+		      unsigned int line, unsigned int col,
+		      enum policy_severity sev, const char *msg);
 /* Sort the messages from index first on by place, stably. */
 void cfg_diags_sort(struct cfg_diags *d, size_t first);
 

@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The configuration parser.
- *
- * Each mode has a table of commands (cfg_global[], cfg_profile[],
- * cfg_interface[]); a command is a path of keywords through nested
- * tables down to a handler, which reads the values that follow.  So
- * "ikev2 sa-proposal enc aes-cbc-256" in interface mode walks
- * cfg_interface -> cfg_if_ikev2 -> cfg_sa_proposal to cfg_run_algs().
- * Adding a command, or a mode (IKEv1's "crypto isakmp policy",
- * "crypto keyring", "crypto isakmp profile" later), is adding rows.
+ * The configuration parser's driver, the same for every dialect: the
+ * words of a command, the walk of a line through its mode's table, and
+ * the files.  The commands themselves are in one file per dialect
+ * (cfg_ix.c); cfg_parse.h is what they share.
  *
  * A line is looked up in its mode's table first and then in the global
  * table, which leaves the mode (IOS behaviour, so unindented configs
@@ -20,61 +15,17 @@
  * is right.  A field may be set once per scope; a second line is an
  * error that points at the first.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <arpa/inet.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <openssl/crypto.h>
 
-#include "cfg_lex.h"
-#include "config.h"
+#include "cfg_parse.h"
 
-#define CFG_N(a)	(sizeof(a) / sizeof((a)[0]))
-
-enum cfg_mode {
-	CFG_GLOBAL,
-	CFG_DEFAULT_PROFILE,
-	CFG_PROFILE,
-	CFG_INTERFACE,
-	CFG_SKIP,		/* after a bad mode line: skip its lines */
-};
-
-struct cfg_parser;
-
-struct cfg_cmd {
-	const char *name;
-	const struct cfg_cmd *sub;	/* the next keyword, or NULL: a leaf */
-	void (*run)(struct cfg_parser *p, const struct cfg_cmd *c);
-	unsigned int flags;
-	int arg;
-};
-
-#define CFG_NO	0x1			/* "no COMMAND" is allowed */
-
-struct cfg_parser {
-	const char *file;
-	struct policy_config *cfg;
-	struct cfg_diags *d;
-	struct cfg_line *line;
-	unsigned int pos;		/* the next word */
-	unsigned int path_start;	/* the command's first word, after "no" */
-	enum cfg_mode mode;
-	struct policy_opts *opts;	/* the scope of profile commands */
-	struct policy_tunnel *tunnel;	/* in interface mode */
-	bool negate;
-	unsigned int secret_col;	/* words from here on are never shown */
-	bool stop;			/* too many messages */
-	char said[256];
-};
-
-__attribute__((format(printf, 3, 4)))
-static void cfg_err(struct cfg_parser *p, unsigned int col, const char *fmt,
-		    ...)
+void cfg_err(struct cfg_parser *p, unsigned int col, const char *fmt, ...)
 {
 	char msg[640];
 	va_list ap;
@@ -88,14 +39,14 @@ static void cfg_err(struct cfg_parser *p, unsigned int col, const char *fmt,
 
 /* Words */
 
-static struct cfg_tok *cfg_peek(struct cfg_parser *p)
+struct cfg_tok *cfg_peek(struct cfg_parser *p)
 {
 	if (p->pos >= p->line->ntok)
 		return NULL;
 	return &p->line->tok[p->pos];
 }
 
-static struct cfg_tok *cfg_next(struct cfg_parser *p)
+struct cfg_tok *cfg_next(struct cfg_parser *p)
 {
 	struct cfg_tok *t = cfg_peek(p);
 
@@ -104,8 +55,15 @@ static struct cfg_tok *cfg_next(struct cfg_parser *p)
 	return t;
 }
 
+/* Is t (part of) the key of the line? */
+static bool cfg_secret(const struct cfg_parser *p, const struct cfg_tok *t)
+{
+	return p->secret_col && t->col >= p->secret_col &&
+	       (!p->secret_end || t->col < p->secret_end);
+}
+
 /* The words of the command read so far, for messages. */
-static const char *cfg_said(struct cfg_parser *p)
+const char *cfg_said(struct cfg_parser *p)
 {
 	size_t o = 0;
 
@@ -114,10 +72,10 @@ static const char *cfg_said(struct cfg_parser *p)
 		const struct cfg_tok *t = &p->line->tok[i];
 		int n;
 
-		if (p->secret_col && t->col >= p->secret_col)
+		if (cfg_secret(p, t) && !p->secret_end)
 			break;	/* never a key */
 		n = snprintf(p->said + o, sizeof(p->said) - o, "%s%s",
-			     o ? " " : "", t->s);
+			     o ? " " : "", cfg_secret(p, t) ? "<key>" : t->s);
 		if (n < 0 || (size_t)n >= sizeof(p->said) - o)
 			break;
 		o += (size_t)n;
@@ -126,7 +84,7 @@ static const char *cfg_said(struct cfg_parser *p)
 }
 
 /* The next word; when there is none, says which was expected. */
-static struct cfg_tok *cfg_want(struct cfg_parser *p, const char *what,
+struct cfg_tok *cfg_want(struct cfg_parser *p, const char *what,
 				const char *expected)
 {
 	struct cfg_tok *t = cfg_next(p);
@@ -138,7 +96,7 @@ static struct cfg_tok *cfg_want(struct cfg_parser *p, const char *what,
 }
 
 /* The next word must be the keyword kw. */
-static bool cfg_want_kw(struct cfg_parser *p, const char *kw,
+bool cfg_want_kw(struct cfg_parser *p, const char *kw,
 			const char *expected)
 {
 	struct cfg_tok *t = cfg_peek(p);
@@ -157,13 +115,13 @@ static bool cfg_want_kw(struct cfg_parser *p, const char *kw,
 	return true;
 }
 
-static bool cfg_end(struct cfg_parser *p)
+bool cfg_end(struct cfg_parser *p)
 {
 	struct cfg_tok *t = cfg_peek(p);
 
 	if (!t)
 		return true;
-	if (p->secret_col && t->col >= p->secret_col)
+	if (cfg_secret(p, t))
 		cfg_err(p, t->col,
 			"unexpected word after the key (not shown); expected end of line (quote a key that holds blanks)");
 	else
@@ -173,12 +131,22 @@ static bool cfg_end(struct cfg_parser *p)
 }
 
 /* A field may be set once per scope. */
-static bool cfg_once(struct cfg_parser *p, const struct policy_loc *loc)
+bool cfg_once(struct cfg_parser *p, const struct policy_loc *loc)
 {
-	static const char *const scope[] = {
+	static const char *const scope[CFG_MODE_COUNT] = {
+		[CFG_GLOBAL] = "file",
 		[CFG_DEFAULT_PROFILE] = "ikev2 default-profile",
 		[CFG_PROFILE] = "ikev2 profile",
 		[CFG_INTERFACE] = "interface",
+		[CFG_SKIP] = "file",
+		[CFG_IOS_ISAKMP_POLICY] = "crypto isakmp policy",
+		[CFG_IOS_KEYRING] = "crypto keyring",
+		[CFG_IOS_ISAKMP_PROFILE] = "crypto isakmp profile",
+		[CFG_IOS_TSET] = "transform set",
+		[CFG_IOS_IPSEC_PROFILE] = "crypto ipsec profile",
+		[CFG_IOS_MAP] = "crypto map entry",
+		[CFG_IOS_LINE] = "line",
+		[CFG_IOS_BLOCK] = "file",
 	};
 
 	/* Handlers check this first: what was said is the keywords. */
@@ -190,14 +158,14 @@ static bool cfg_once(struct cfg_parser *p, const struct policy_loc *loc)
 	return false;
 }
 
-static void cfg_mark(struct cfg_parser *p, struct policy_loc *loc)
+void cfg_mark(struct cfg_parser *p, struct policy_loc *loc)
 {
 	loc->line = p->line->no;
 	loc->col = p->line->tok[0].col;
 }
 
 /* A decimal number in [min, max]. */
-static bool cfg_number(struct cfg_parser *p, const char *unit, uint32_t min,
+bool cfg_number(struct cfg_parser *p, const char *unit, uint32_t min,
 		       uint32_t max, uint32_t *out)
 {
 	char expected[96];
@@ -226,7 +194,7 @@ static bool cfg_number(struct cfg_parser *p, const char *unit, uint32_t min,
 }
 
 /* An address, or an error that names what. */
-static bool cfg_want_addr(struct cfg_parser *p, const char *what,
+bool cfg_want_addr(struct cfg_parser *p, const char *what,
 			  struct policy_addr *a)
 {
 	struct cfg_tok *t = cfg_want(p, what, "an IPv4 or IPv6 address");
@@ -241,224 +209,7 @@ static bool cfg_want_addr(struct cfg_parser *p, const char *what,
 	return true;
 }
 
-static const struct {
-	const char *name;
-	uint8_t type;
-	const char *expected;
-} cfg_id_types[] = {
-	{ "email", POLICY_ID_EMAIL, "a mail address such as user@example.com" },
-	{ "fqdn", POLICY_ID_FQDN, "a host name such as vpn.example.com" },
-	{ "ipv4", POLICY_ID_IPV4, "an IPv4 address" },
-	{ "ipv6", POLICY_ID_IPV6, "an IPv6 address" },
-	{ "keyid", POLICY_ID_KEYID, "a key ID of 1 to 255 bytes" },
-};
-
-#define CFG_ID_TYPES	"one of: email, fqdn, ipv4, ipv6, keyid"
-
-/* "TYPE VALUE" after "id". */
-static bool cfg_id(struct cfg_parser *p, struct policy_id *id)
-{
-	struct cfg_tok *t = cfg_want(p, "id type", CFG_ID_TYPES), *v;
-	size_t k;
-	bool good;
-
-	if (!t)
-		return false;
-	for (k = 0; k < CFG_N(cfg_id_types); k++) {
-		if (!strcasecmp(t->s, cfg_id_types[k].name))
-			break;
-	}
-	if (k == CFG_N(cfg_id_types)) {
-		cfg_err(p, t->col, "unknown id type '%s'; expected " CFG_ID_TYPES,
-			t->s);
-		return false;
-	}
-	v = cfg_want(p, "id", cfg_id_types[k].expected);
-	if (!v)
-		return false;
-	memset(id, 0, sizeof(*id));
-	id->type = cfg_id_types[k].type;
-	switch (id->type) {
-	case POLICY_ID_IPV4:
-		good = inet_pton(AF_INET, v->s, id->data) == 1;
-		id->len = 4;
-		break;
-	case POLICY_ID_IPV6:
-		good = inet_pton(AF_INET6, v->s, id->data) == 1;
-		id->len = 16;
-		break;
-	case POLICY_ID_FQDN:
-		good = cfg_is_fqdn(v->s);
-		break;
-	case POLICY_ID_EMAIL:
-		good = cfg_is_email(v->s) && v->len <= POLICY_ID_MAX;
-		break;
-	default:
-		good = v->len >= 1 && v->len <= POLICY_ID_MAX;
-	}
-	if (!good) {
-		cfg_err(p, v->col, "invalid %s id '%s'; expected %s",
-			cfg_id_types[k].name, v->s, cfg_id_types[k].expected);
-		return false;
-	}
-	if (id->type != POLICY_ID_IPV4 && id->type != POLICY_ID_IPV6) {
-		id->len = (uint8_t)v->len;
-		memcpy(id->data, v->s, v->len);
-	}
-	return true;
-}
-
-/* "psk"; the seed's "rsa" is refused until signatures are implemented. */
-static bool cfg_auth_method(struct cfg_parser *p, uint8_t *auth)
-{
-	struct cfg_tok *t = cfg_want(p, "authentication method", "psk");
-
-	if (!t)
-		return false;
-	if (!strcasecmp(t->s, "psk")) {
-		*auth = POLICY_AUTH_PSK;
-		return true;
-	}
-	if (!strcasecmp(t->s, "rsa"))
-		cfg_err(p, t->col,
-			"'%s' is not supported yet (rsa signature authentication is not implemented)",
-			cfg_said(p));
-	else
-		cfg_err(p, t->col,
-			"unknown authentication method '%s'; expected psk", t->s);
-	return false;
-}
-
-/* Global commands */
-
-static void cfg_run_psk(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	struct policy_loc loc = { p->line->no, p->line->tok[0].col };
-	const struct policy_psk *old;
-	struct cfg_tok *fmt, *k;
-	struct policy_id id;
-	unsigned int id_col;
-	uint8_t *key = NULL;
-	size_t len = 0;
-	bool hex;
-
-	(void)c;
-	if (!cfg_want_kw(p, "id", "'id TYPE VALUE'"))
-		return;
-	id_col = cfg_peek(p) ? cfg_peek(p)->col : p->line->end_col;
-	if (!cfg_id(p, &id))
-		return;
-	old = policy_psk_find(p->cfg, &id);
-	if (old) {
-		char ids[2 * POLICY_ID_MAX + 16];
-
-		policy_id_format(&id, ids, sizeof(ids));
-		cfg_err(p, id_col,
-			"psk id %s is already defined at line %u; expected each id once",
-			ids, old->loc.line);
-		return;
-	}
-	if (!cfg_want_kw(p, "key", "'key char|hex KEY'"))
-		return;
-	fmt = cfg_want(p, "key format", "one of: char, hex");
-	if (!fmt)
-		return;
-	if (strcasecmp(fmt->s, "char") && strcasecmp(fmt->s, "hex")) {
-		cfg_err(p, fmt->col, "unknown key format '%s'; expected one of: char, hex",
-			fmt->s);
-		return;
-	}
-	hex = !strcasecmp(fmt->s, "hex");
-	p->secret_col = p->line->end_col;
-	if (cfg_peek(p))
-		p->secret_col = cfg_peek(p)->col;
-	k = cfg_want(p, "key", hex ? "hex digits" : "the key as text");
-	if (!k || !cfg_end(p))
-		return;
-
-	if (hex) {
-		const char *s = k->s;
-
-		if (!strncasecmp(s, "0x", 2))
-			s += 2;
-		len = strlen(s);
-		if (len % 2 || !len) {
-			cfg_err(p, k->col,
-				"hex key with an odd number of digits; expected pairs of hex digits");
-			return;
-		}
-		len /= 2;
-		for (size_t i = 0; i < 2 * len; i++) {
-			if (!isxdigit((unsigned char)s[i])) {
-				cfg_err(p, k->col,
-					"hex key with a character that is not a hex digit; expected 0-9, a-f");
-				return;
-			}
-		}
-		if (len > POLICY_PSK_MAX)
-			goto too_long;
-		key = malloc(len);
-		if (!key)
-			goto nomem;
-		for (size_t i = 0; i < len; i++) {
-			char b[3] = { s[2 * i], s[2 * i + 1], '\0' };
-
-			key[i] = (uint8_t)strtoul(b, NULL, 16);
-			OPENSSL_cleanse(b, sizeof(b));
-		}
-	} else {
-		len = k->len;
-		if (!len) {
-			cfg_err(p, k->col, "empty key; expected the key as text");
-			return;
-		}
-		for (size_t i = 0; i < len; i++) {
-			if (k->s[i] < ' ' || k->s[i] >= 0x7f) {
-				cfg_err(p, k->col,
-					"key with a byte that is not printable ASCII; expected text, or 'key hex'");
-				return;
-			}
-		}
-		if (len > POLICY_PSK_MAX)
-			goto too_long;
-		key = malloc(len);
-		if (!key)
-			goto nomem;
-		memcpy(key, k->s, len);
-	}
-	if (policy_psk_add(p->cfg, &id, key, len, hex, &loc))
-		goto nomem;
-	return;
-
-too_long:
-	cfg_err(p, k->col, "key too long; expected at most %u bytes",
-		POLICY_PSK_MAX);
-	return;
-nomem:
-	cfg_err(p, k->col, "out of memory");
-}
-
-static void cfg_run_default_profile(struct cfg_parser *p,
-				    const struct cfg_cmd *c)
-{
-	struct policy_profile *dp = &p->cfg->default_profile;
-
-	(void)c;
-	p->mode = CFG_SKIP;
-	if (!cfg_end(p))
-		return;
-	if (!p->cfg->has_default_profile) {
-		p->cfg->has_default_profile = true;
-		strcpy(dp->name, "default-profile");
-		cfg_mark(p, &dp->loc);
-	}
-	p->mode = CFG_DEFAULT_PROFILE;
-	p->opts = &dp->opts;
-}
-
-#define CFG_NAME_RULE "a name of letters, digits, '.', '_' and '-', at most 63"
-
-static struct cfg_tok *cfg_want_name(struct cfg_parser *p, const char *what)
+struct cfg_tok *cfg_want_name(struct cfg_parser *p, const char *what)
 {
 	struct cfg_tok *t = cfg_want(p, what, CFG_NAME_RULE);
 
@@ -470,30 +221,7 @@ static struct cfg_tok *cfg_want_name(struct cfg_parser *p, const char *what)
 	return t;
 }
 
-static void cfg_run_profile(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	struct policy_loc loc = { p->line->no, p->line->tok[0].col };
-	struct policy_profile *pr;
-	struct cfg_tok *t;
-
-	(void)c;
-	p->mode = CFG_SKIP;
-	t = cfg_want_name(p, "profile name");
-	if (!t || !cfg_end(p))
-		return;
-	pr = policy_profile_get(p->cfg, t->s, &loc);
-	if (!pr) {
-		cfg_err(p, t->col, "out of memory");
-		return;
-	}
-	p->mode = CFG_PROFILE;
-	p->opts = &pr->opts;
-}
-
-#define CFG_IFNAME_RULE \
-	"a Linux interface name: 1 to 15 bytes, no '/', ':' or blank"
-
-static struct cfg_tok *cfg_want_ifname(struct cfg_parser *p)
+struct cfg_tok *cfg_want_ifname(struct cfg_parser *p)
 {
 	struct cfg_tok *t = cfg_want(p, "interface name", CFG_IFNAME_RULE);
 
@@ -506,10 +234,112 @@ static struct cfg_tok *cfg_want_ifname(struct cfg_parser *p)
 	return t;
 }
 
+static void cfg_iface_close(struct cfg_parser *p);
+
+void cfg_run_exit(struct cfg_parser *p, const struct cfg_cmd *c)
+{
+	(void)c;
+	if (!cfg_end(p))
+		return;
+	cfg_iface_close(p);
+	p->mode = CFG_GLOBAL;
+}
+
+/* Dialects and interfaces */
+
+static const char *const cfg_dialect_names[] = {
+	[CFG_ANY] = "either dialect",
+	[CFG_IX] = "NEC IX",
+	[CFG_IOS] = "Cisco IOS",
+};
+
+bool cfg_dialect(struct cfg_parser *p, enum cfg_dialect d)
+{
+	if (d == CFG_ANY || p->dialect == d)
+		return true;
+	if (p->dialect == CFG_ANY) {
+		p->dialect = d;
+		p->dialect_line = p->line->no;
+		snprintf(p->dialect_cmd, sizeof(p->dialect_cmd), "%s", cfg_said(p));
+		return true;
+	}
+	cfg_err(p, p->line->tok[p->path_start].col,
+		"'%s' is %s, but line %u ('%s') made this file %s; expected one dialect per file",
+		cfg_said(p), cfg_dialect_names[d], p->dialect_line,
+		p->dialect_cmd, cfg_dialect_names[p->dialect]);
+	return false;
+}
+
+static bool cfg_make_ix(struct cfg_parser *p, struct cfg_iface *f)
+{
+	struct policy_tunnel *t = policy_tunnel_get(p->cfg, f->name, &f->loc);
+
+	if (!t)
+		return false;
+	if (f->has_shutdown) {
+		t->shutdown = f->shutdown;
+		t->tloc[POLICY_T_SHUTDOWN] = f->shutdown_loc;
+	}
+	f->made = true;
+	p->tunnel = t;
+	p->opts = &t->opts;
+	return true;
+}
+
+static bool cfg_make_ios(struct cfg_parser *p, struct cfg_iface *f)
+{
+	struct policy_ios *ios = policy_ios_get(p->cfg);
+	struct policy_ios_if *i = ios ? policy_ios_if_get(ios, f->name, &f->loc) : NULL;
+
+	if (!i)
+		return false;
+	if (f->has_shutdown) {
+		i->shutdown = f->shutdown;
+		i->floc[POLICY_IFF_SHUTDOWN] = f->shutdown_loc;
+	}
+	f->made = true;
+	p->ios = ios;
+	p->ios_if = i;
+	return true;
+}
+
+static bool cfg_iface_made(struct cfg_parser *p, bool ok)
+{
+	if (!ok)
+		cfg_err(p, p->line->tok[0].col, "out of memory");
+	return ok;
+}
+
+bool cfg_iface_ix(struct cfg_parser *p)
+{
+	return cfg_iface_made(p, cfg_make_ix(p, &p->iface));
+}
+
+bool cfg_iface_ios(struct cfg_parser *p)
+{
+	return cfg_iface_made(p, cfg_make_ios(p, &p->iface));
+}
+
+/* Leaving an interface that no command of a dialect made: later. */
+static void cfg_iface_close(struct cfg_parser *p)
+{
+	struct cfg_iface *f = &p->iface, *nd;
+
+	if (p->mode != CFG_INTERFACE || f->made || !f->name[0])
+		return;
+	f->made = true;
+	nd = realloc(p->deferred, (p->n_deferred + 1) * sizeof(*nd));
+	if (!nd) {
+		cfg_err(p, f->loc.col, "out of memory");
+		return;
+	}
+	p->deferred = nd;
+	p->deferred[p->n_deferred++] = *f;
+}
+
 static void cfg_run_interface(struct cfg_parser *p, const struct cfg_cmd *c)
 {
 	struct policy_loc loc = { p->line->no, p->line->tok[0].col };
-	struct policy_tunnel *t;
 	struct cfg_tok *n;
 
 	(void)c;
@@ -517,693 +347,133 @@ static void cfg_run_interface(struct cfg_parser *p, const struct cfg_cmd *c)
 	n = cfg_want_ifname(p);
 	if (!n || !cfg_end(p))
 		return;
-	t = policy_tunnel_get(p->cfg, n->s, &loc);
-	if (!t) {
-		cfg_err(p, n->col, "out of memory");
+	memset(&p->iface, 0, sizeof(p->iface));
+	strcpy(p->iface.name, n->s);
+	p->iface.loc = loc;
+	p->tunnel = NULL;
+	p->ios_if = NULL;
+	if ((p->dialect == CFG_IX && !cfg_iface_ix(p)) ||
+	    (p->dialect == CFG_IOS && !cfg_iface_ios(p)))
 		return;
-	}
 	p->mode = CFG_INTERFACE;
-	p->tunnel = t;
-	p->opts = &t->opts;
 }
 
-static void cfg_run_exit(struct cfg_parser *p, const struct cfg_cmd *c)
+/* "[no] shutdown": for both dialects; kept for later before either. */
+static void cfg_run_shutdown(struct cfg_parser *p, const struct cfg_cmd *c)
 {
-	(void)c;
-	if (cfg_end(p))
-		p->mode = CFG_GLOBAL;
-}
-
-/* Profile commands, also in interface mode after "ikev2" */
-
-static const enum policy_alg_kind cfg_field_kind[] = {
-	[POLICY_F_SA_ENC] = POLICY_KIND_ENC,
-	[POLICY_F_SA_INTEG] = POLICY_KIND_INTEG,
-	[POLICY_F_SA_PRF] = POLICY_KIND_PRF,
-	[POLICY_F_SA_DH] = POLICY_KIND_DH,
-	[POLICY_F_CHILD_ENC] = POLICY_KIND_ENC,
-	[POLICY_F_CHILD_INTEG] = POLICY_KIND_INTEG,
-	[POLICY_F_CHILD_PFS] = POLICY_KIND_DH,
-};
-
-static struct policy_alg_list *cfg_field_list(struct policy_opts *o,
-					      enum policy_field f)
-{
-	switch (f) {
-	case POLICY_F_SA_ENC:
-		return &o->sa_enc;
-	case POLICY_F_SA_INTEG:
-		return &o->sa_integ;
-	case POLICY_F_SA_PRF:
-		return &o->sa_prf;
-	case POLICY_F_SA_DH:
-		return &o->sa_dh;
-	case POLICY_F_CHILD_ENC:
-		return &o->child_enc;
-	case POLICY_F_CHILD_INTEG:
-		return &o->child_integ;
-	default:
-		return &o->child_pfs;
-	}
-}
-
-/* "sa-proposal enc ALG...", "child-pfs GROUP...": one or more names. */
-static void cfg_run_algs(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	enum policy_field f = (enum policy_field)c->arg;
-	enum policy_alg_kind kind = cfg_field_kind[f];
-	bool pfs = f == POLICY_F_CHILD_PFS;
-	struct policy_alg_list l = { 0 };
-	const struct policy_alg *tab;
-	char names[256] = "one of: ";
-	struct cfg_tok *t;
-	size_t n, o = strlen(names);
-
-	tab = policy_algs(kind, &n);
-	for (size_t i = 0; i < n; i++) {
-		if ((tab[i].flags & POLICY_ALG_PFS_ONLY) && !pfs)
-			continue;
-		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
-				      o > 8 ? ", " : "", tab[i].name);
-	}
-	if (!cfg_once(p, &p->opts->loc[f]))
-		return;
-	if (p->negate) {	/* "no child-pfs": no PFS */
-		if (!cfg_end(p))
-			return;
-		l.idx[l.n++] = POLICY_DH_NONE;
-		goto store;
-	}
-	if (!cfg_peek(p)) {
-		cfg_want(p, policy_kind_name(kind), names);
-		return;
-	}
-	while ((t = cfg_peek(p))) {
-		int idx = policy_alg_lookup(kind, t->s);
-
-		if (idx < 0 || ((tab[idx].flags & POLICY_ALG_PFS_ONLY) && !pfs)) {
-			cfg_err(p, t->col, "unknown %s '%s' for '%s'; expected %s",
-				policy_kind_name(kind), t->s, cfg_said(p), names);
-			return;
-		}
-		for (int i = 0; i < l.n; i++) {
-			if (l.idx[i] == idx) {
-				cfg_err(p, t->col,
-					"'%s' is listed twice; expected each %s once",
-					t->s, policy_kind_name(kind));
-				return;
-			}
-		}
-		l.idx[l.n++] = (uint8_t)idx;
-		p->pos++;
-	}
-store:
-	*cfg_field_list(p->opts, f) = l;
-	cfg_mark(p, &p->opts->loc[f]);
-}
-
-static void cfg_run_lifetime(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	enum policy_field f = (enum policy_field)c->arg;
-	uint32_t v;
-
-	if (!cfg_once(p, &p->opts->loc[f]) ||
-	    !cfg_number(p, "seconds", POLICY_LIFETIME_MIN, POLICY_LIFETIME_MAX,
-			&v) ||
-	    !cfg_end(p))
-		return;
-	if (f == POLICY_F_SA_LIFETIME)
-		p->opts->sa_lifetime = v;
-	else
-		p->opts->child_lifetime = v;
-	cfg_mark(p, &p->opts->loc[f]);
-}
-
-static void cfg_run_dpd(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	uint32_t v = 0;
+	struct cfg_iface *f = &p->iface;
 
 	(void)c;
-	if (!cfg_once(p, &p->opts->loc[POLICY_F_DPD]))
-		return;
-	if (!p->negate &&
-	    (!cfg_want_kw(p, "interval", "'interval SECONDS'") ||
-	     !cfg_number(p, "seconds", POLICY_DPD_MIN, POLICY_DPD_MAX, &v)))
-		return;
-	if (!cfg_end(p))
-		return;
-	p->opts->dpd_interval = v;
-	cfg_mark(p, &p->opts->loc[POLICY_F_DPD]);
-}
-
-static void cfg_run_local_auth(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	struct policy_id id;
-	uint8_t auth;
-
-	(void)c;
-	if (!cfg_once(p, &p->opts->loc[POLICY_F_LOCAL_AUTH]) ||
-	    !cfg_auth_method(p, &auth) ||
-	    !cfg_want_kw(p, "id", "'id TYPE VALUE'") || !cfg_id(p, &id) ||
-	    !cfg_end(p))
-		return;
-	p->opts->local_auth = auth;
-	p->opts->local_id = id;
-	cfg_mark(p, &p->opts->loc[POLICY_F_LOCAL_AUTH]);
-}
-
-/* anti-replay, suppress send-delete, suppress send-rekey, and "no". */
-static void cfg_run_flag(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	enum policy_field f = (enum policy_field)c->arg;
-
-	if (!cfg_once(p, &p->opts->loc[f]) || !cfg_end(p))
-		return;
-	if (f == POLICY_F_ANTI_REPLAY)
-		p->opts->anti_replay = !p->negate;
-	else if (f == POLICY_F_SUPPRESS_DELETE)
-		p->opts->suppress_delete = !p->negate;
-	else
-		p->opts->suppress_rekey = !p->negate;
-	cfg_mark(p, &p->opts->loc[f]);
-}
-
-static void cfg_run_outgoing(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	struct policy_addr nh = { 0 };
-	struct cfg_tok *ifn, *t;
-	bool is_auto = false;
-
-	(void)c;
-	if (!cfg_once(p, &p->opts->loc[POLICY_F_OUTGOING]))
-		return;
-	ifn = cfg_want_ifname(p);
-	if (!ifn)
-		return;
-	t = cfg_want(p, "next hop", "an IPv4 or IPv6 address, or auto");
-	if (!t)
-		return;
-	if (!strcasecmp(t->s, "auto")) {
-		is_auto = true;
-	} else if (!cfg_is_addr(t->s, &nh)) {
-		cfg_err(p, t->col,
-			"invalid next hop '%s'; expected an IPv4 or IPv6 address, or auto",
-			t->s);
+	if (p->dialect == CFG_IX) {
+		if (cfg_iface_ix(p))
+			cfg_ix_shutdown(p);
 		return;
 	}
-	if (!cfg_end(p))
-		return;
-	strcpy(p->opts->outgoing.ifname, ifn->s);
-	p->opts->outgoing.nexthop_auto = is_auto;
-	p->opts->outgoing.nexthop = nh;
-	cfg_mark(p, &p->opts->loc[POLICY_F_OUTGOING]);
-}
-
-static void cfg_run_source(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	struct policy_addr a;
-
-	(void)c;
-	if (!cfg_once(p, &p->opts->loc[POLICY_F_SOURCE]) ||
-	    !cfg_want_addr(p, "source address", &a) || !cfg_end(p))
-		return;
-	p->opts->source = a;
-	cfg_mark(p, &p->opts->loc[POLICY_F_SOURCE]);
-}
-
-static const struct {
-	const char *name;
-	uint8_t proto;
-} cfg_protos[] = {
-	{ "any", 0 }, { "icmp", 1 }, { "tcp", 6 }, { "udp", 17 },
-	{ "gre", 47 }, { "esp", 50 }, { "ah", 51 }, { "ipv6-icmp", 58 },
-	{ "sctp", 132 },
-};
-
-#define CFG_PROTO_RULE \
-	"any, icmp, tcp, udp, gre, esp, ah, ipv6-icmp, sctp or 0 to 255"
-#define CFG_TS_RULE "any, an address, a prefix such as 10.1.0.0/16, or a range A-B"
-
-/* "ADDR", "ADDR/LEN", "ADDR-ADDR", or "any" (two selectors). */
-static bool cfg_ts_range(struct cfg_parser *p, struct cfg_tok *t,
-			 struct policy_ts *ts, unsigned int *n)
-{
-	char buf[2 * INET6_ADDRSTRLEN + 8], *sep;
-	struct policy_addr a, b;
-	int alen;
-
-	memset(ts, 0, 2 * sizeof(*ts));
-	ts[0].port_end = ts[1].port_end = 65535;
-	if (!strcasecmp(t->s, "any")) {
-		ts[0].family = AF_INET;
-		ts[1].family = AF_INET6;
-		memset(ts[0].end, 0xff, 4);
-		memset(ts[1].end, 0xff, 16);
-		*n = 2;
-		return true;
-	}
-	*n = 1;
-	if (t->len >= sizeof(buf))
-		goto bad;
-	strcpy(buf, t->s);
-	sep = strpbrk(buf, "/-");
-	if (sep)
-		*sep = '\0';
-	if (!cfg_is_addr(buf, &a))
-		goto bad;
-	alen = a.family == AF_INET ? 4 : 16;
-	ts->family = a.family;
-	memcpy(ts->start, a.a, alen);
-	memcpy(ts->end, a.a, alen);
-	if (sep && t->s[sep - buf] == '-') {
-		if (!cfg_is_addr(sep + 1, &b) || b.family != a.family)
-			goto bad;
-		if (memcmp(a.a, b.a, alen) > 0) {
-			cfg_err(p, t->col,
-				"range '%s' ends before it starts; expected FIRST-LAST",
-				t->s);
-			return false;
-		}
-		memcpy(ts->end, b.a, alen);
-	} else if (sep) {
-		unsigned long plen;
-
-		if (!cfg_is_digits(sep + 1) || strlen(sep + 1) > 3)
-			goto bad;
-		plen = strtoul(sep + 1, NULL, 10);
-		if (plen > (unsigned long)alen * 8)
-			goto bad;
-		for (int bit = (int)plen; bit < alen * 8; bit++) {
-			uint8_t m = (uint8_t)(0x80 >> (bit % 8));
-
-			if (ts->start[bit / 8] & m) {
-				cfg_err(p, t->col,
-					"prefix '%s' has host bits set; expected the network address",
-					t->s);
-				return false;
-			}
-			ts->end[bit / 8] |= m;
-		}
-	}
-	return true;
-bad:
-	cfg_err(p, t->col, "invalid selector '%s'; expected " CFG_TS_RULE, t->s);
-	return false;
-}
-
-/* "local-ts|remote-ts RANGE [protocol P] [port N[-M]]"; lines add up. */
-static void cfg_run_ts(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	enum policy_field f = (enum policy_field)c->arg;
-	struct policy_ts_list *l = f == POLICY_F_LOCAL_TS ?
-		&p->opts->local_ts : &p->opts->remote_ts;
-	struct cfg_tok *t, *proto = NULL, *port = NULL;
-	uint16_t ps = 0, pe = 65535;
-	size_t k;
-	struct policy_ts ts[2];
-	unsigned int n;
-	uint8_t pr = 0;
-
-	t = cfg_want(p, "selector", CFG_TS_RULE);
-	if (!t || !cfg_ts_range(p, t, ts, &n))
-		return;
-	while ((t = cfg_next(p))) {
-		struct cfg_tok *v;
-
-		if (!strcasecmp(t->s, "protocol") && !proto) {
-			proto = v = cfg_want(p, "protocol", CFG_PROTO_RULE);
-			if (!v)
-				return;
-			for (k = 0; k < CFG_N(cfg_protos); k++) {
-				if (!strcasecmp(v->s, cfg_protos[k].name))
-					break;
-			}
-			if (k < CFG_N(cfg_protos)) {
-				pr = cfg_protos[k].proto;
-			} else if (cfg_is_digits(v->s) && v->len <= 3 &&
-				   strtoul(v->s, NULL, 10) <= 255) {
-				pr = (uint8_t)strtoul(v->s, NULL, 10);
-			} else {
-				cfg_err(p, v->col, "invalid protocol '%s'; expected " CFG_PROTO_RULE,
-					v->s);
-				return;
-			}
-		} else if (!strcasecmp(t->s, "port") && !port) {
-			char *dash;
-			unsigned long a, b;
-
-			port = v = cfg_want(p, "port", "a port or a range such as 1024-65535");
-			if (!v)
-				return;
-			dash = strchr(v->s, '-');
-			if (dash)
-				*dash = '\0';
-			a = cfg_is_digits(v->s) && strlen(v->s) <= 5 ?
-				strtoul(v->s, NULL, 10) : 65536;
-			b = !dash ? a : cfg_is_digits(dash + 1) && strlen(dash + 1) <= 5 ?
-				strtoul(dash + 1, NULL, 10) : 65536;
-			if (dash)
-				*dash = '-';
-			if (a > 65535 || b > 65535 || a > b) {
-				cfg_err(p, v->col,
-					"invalid port '%s'; expected a port from 0 to 65535 or a range such as 1024-65535",
-					v->s);
-				return;
-			}
-			ps = (uint16_t)a;
-			pe = (uint16_t)b;
-		} else {
-			p->pos--;
-			cfg_err(p, t->col, "unexpected '%s' after '%s'; expected %s",
-				t->s, cfg_said(p),
-				proto && port ? "end of line" :
-				proto ? "port or end of line" :
-				port ? "protocol or end of line" :
-				"protocol, port or end of line");
-			return;
-		}
-	}
-	if (port && pr != 6 && pr != 17 && pr != 132) {
-		cfg_err(p, port->col,
-			"a port needs protocol tcp, udp or sctp; expected 'protocol tcp|udp|sctp'");
+	if (p->dialect == CFG_IOS) {
+		if (cfg_iface_ios(p))
+			cfg_ios_shutdown(p);
 		return;
 	}
-	if (!p->opts->loc[f].line)
-		l->n = 0;
-	if (l->n + n > POLICY_TS_MAX) {
+	if (f->has_shutdown) {
 		cfg_err(p, p->line->tok[0].col,
-			"too many selectors for '%s'; expected at most %d",
-			policy_field_name(f), POLICY_TS_MAX);
+			"'%s' is already set at line %u of this interface; expected it once",
+			cfg_said(p), f->shutdown_loc.line);
 		return;
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		ts[i].proto = pr;
-		ts[i].port_start = ps;
-		ts[i].port_end = pe;
-		l->ts[l->n++] = ts[i];
-	}
-	if (!p->opts->loc[f].line)
-		cfg_mark(p, &p->opts->loc[f]);
-}
-
-/*
- * "nat-traversal [keepalive SECONDS]": ESP in UDP through a NAT.  The
- * module cannot encapsulate yet, so only "no nat-traversal" (the
- * default) is accepted; the line is read in full first, so that a typo
- * gets its own message.
- */
-static void cfg_run_natt(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	uint32_t ka;
-
-	(void)c;
-	if (!cfg_once(p, &p->opts->loc[POLICY_F_NATT]))
-		return;
-	if (!p->negate && cfg_peek(p) &&
-	    (!cfg_want_kw(p, "keepalive", "'keepalive SECONDS' or end of line") ||
-	     !cfg_number(p, "seconds", POLICY_NATT_KEEPALIVE_MIN,
-			 POLICY_NATT_KEEPALIVE_MAX, &ka)))
-		return;
-	if (!cfg_end(p))
-		return;
-	if (!p->negate) {
-		cfg_err(p, p->line->tok[p->path_start].col,
-			"'%s' is not supported yet (UDP-encapsulated ESP is not implemented)",
-			cfg_said(p));
-		return;
-	}
-	cfg_mark(p, &p->opts->loc[POLICY_F_NATT]);
-}
-
-/* Interface commands */
-
-static bool cfg_tonce(struct cfg_parser *p, enum policy_tfield f)
-{
-	if (!cfg_once(p, &p->tunnel->tloc[f]))
-		return false;
-	return true;
-}
-
-#define CFG_PEER_RULE "an IPv4 or IPv6 address, a host name, or any"
-
-/* "ikev2 peer ADDR|FQDN|any [authentication psk [id TYPE VALUE]]" */
-static void cfg_run_peer(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	struct policy_peer peer = { .auth = POLICY_AUTH_PSK };
-	struct cfg_tok *t;
-	const char *s;
-
-	(void)c;
-	if (!cfg_tonce(p, POLICY_T_PEER))
-		return;
-	t = cfg_want(p, "peer", CFG_PEER_RULE);
-	if (!t)
-		return;
-	s = t->s;
-	if (!strcasecmp(s, "any")) {
-		peer.kind = POLICY_PEER_ANY;
-	} else if (cfg_is_addr(s, &peer.addr)) {
-		peer.kind = POLICY_PEER_ADDR;
-	} else if (strchr(s, ':') || strspn(s, "0123456789.") == strlen(s)) {
-		cfg_err(p, t->col, "invalid peer address '%s'; expected " CFG_PEER_RULE,
-			s);
-		return;
-	} else if (cfg_is_fqdn(s)) {
-		peer.kind = POLICY_PEER_FQDN;
-		strcpy(peer.fqdn, s);
-	} else {
-		cfg_err(p, t->col, "invalid peer '%s'; expected " CFG_PEER_RULE, s);
-		return;
-	}
-	t = cfg_peek(p);
-	if (t) {
-		if (!cfg_want_kw(p, "authentication",
-				 "'authentication psk id TYPE VALUE' or end of line") ||
-		    !cfg_auth_method(p, &peer.auth))
-			return;
-		if (cfg_peek(p) &&
-		    (!cfg_want_kw(p, "id", "'id TYPE VALUE' or end of line") ||
-		     !cfg_id(p, &peer.id)))
-			return;
-		if (!cfg_end(p))
-			return;
-	}
-	if (peer.kind == POLICY_PEER_ANY && !peer.id.type) {
-		cfg_err(p, p->line->end_col,
-			"'ikev2 peer any' needs the peer's id; expected 'authentication psk id TYPE VALUE'");
-		return;
-	}
-	p->tunnel->peer = peer;
-	cfg_mark(p, &p->tunnel->tloc[POLICY_T_PEER]);
-}
-
-static void cfg_run_binding(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	struct cfg_tok *t;
-
-	(void)c;
-	if (!cfg_tonce(p, POLICY_T_BINDING))
-		return;
-	t = cfg_want_name(p, "profile name");
-	if (!t || !cfg_end(p))
-		return;
-	strcpy(p->tunnel->binding, t->s);
-	cfg_mark(p, &p->tunnel->tloc[POLICY_T_BINDING]);
-}
-
-static void cfg_run_connect(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	struct cfg_tok *t;
-
-	(void)c;
-	if (!cfg_tonce(p, POLICY_T_CONNECT))
-		return;
-	if (!p->negate) {
-		t = cfg_want(p, "connect type", "auto");
-		if (!t)
-			return;
-		if (strcasecmp(t->s, "auto")) {
-			cfg_err(p, t->col, "unknown connect type '%s'; expected auto",
-				t->s);
-			return;
-		}
 	}
 	if (!cfg_end(p))
 		return;
-	p->tunnel->connect_auto = !p->negate;
-	cfg_mark(p, &p->tunnel->tloc[POLICY_T_CONNECT]);
+	f->has_shutdown = true;
+	f->shutdown = !p->negate;
+	cfg_mark(p, &f->shutdown_loc);
 }
 
-/* "cert cacert|mycert name NAME": refused while rsa authentication is. */
-static void cfg_run_cert(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	struct cfg_tok *t;
-
-	if (!cfg_want_kw(p, "name", "'name NAME'"))
-		return;
-	t = cfg_want_name(p, "certificate name");
-	if (!t || !cfg_end(p))
-		return;
-	cfg_err(p, p->line->tok[p->path_start].col,
-		"'ikev2 cert %s' is not supported yet (certificates serve rsa authentication, which is not implemented)",
-		c->name);
-}
-
-/*
- * shutdown, ikev2 ipsec mtu ignore, ikev2 ipsec pre-fragment; and "no".
- * The last two need the module's fragmentation modes: until it has them,
- * only their "no" form (the default) is accepted.
- */
-static void cfg_run_tflag(struct cfg_parser *p, const struct cfg_cmd *c)
-{
-	enum policy_tfield f = (enum policy_tfield)c->arg;
-	struct policy_tunnel *t = p->tunnel;
-
-	if (!cfg_tonce(p, f) || !cfg_end(p))
-		return;
-	if (f != POLICY_T_SHUTDOWN && !p->negate) {
-		cfg_err(p, p->line->tok[p->path_start].col,
-			"'%s' is not supported yet (the fragmentation modes are not implemented)",
-			cfg_said(p));
-		return;
-	}
-	if (f == POLICY_T_SHUTDOWN)
-		t->shutdown = !p->negate;
-	cfg_mark(p, &t->tloc[f]);
-}
-
+/* "tunnel mode ipsec-ikev2" (NEC IX) or "tunnel mode ipsec ipv4" (IOS). */
 static void cfg_run_tunnel_mode(struct cfg_parser *p, const struct cfg_cmd *c)
 {
-	struct cfg_tok *t;
+	static const char *const expected[] = {
+		[CFG_ANY] = "ipsec-ikev2 (NEC IX) or ipsec ipv4 (Cisco IOS)",
+		[CFG_IX] = "ipsec-ikev2",
+		[CFG_IOS] = "ipsec ipv4",
+	};
+	struct cfg_tok *t = cfg_peek(p);
 
 	(void)c;
-	if (!cfg_tonce(p, POLICY_T_MODE))
-		return;
-	t = cfg_want(p, "tunnel mode", "ipsec-ikev2");
-	if (!t)
-		return;
-	if (strcasecmp(t->s, "ipsec-ikev2")) {
-		cfg_err(p, t->col, "unsupported tunnel mode '%s'; expected ipsec-ikev2",
-			t->s);
+	if (t && (!strcasecmp(t->s, "ipsec-ikev2") || !strcasecmp(t->s, "ipsec"))) {
+		bool ix = !strcasecmp(t->s, "ipsec-ikev2"), ok;
+
+		p->pos++;	/* messages name the mode */
+		ok = cfg_dialect(p, ix ? CFG_IX : CFG_IOS);
+		p->pos--;
+		if (!ok)
+			return;
+		if (ix && cfg_iface_ix(p))
+			cfg_ix_tunnel_mode(p);
+		else if (!ix && cfg_iface_ios(p))
+			cfg_ios_tunnel_mode(p);
 		return;
 	}
-	if (cfg_end(p))
-		cfg_mark(p, &p->tunnel->tloc[POLICY_T_MODE]);
+	if (!t) {
+		cfg_want(p, "tunnel mode", expected[p->dialect]);
+		return;
+	}
+	if (!strcasecmp(t->s, "gre") && p->dialect != CFG_IX)
+		cfg_err(p, t->col,
+			"'tunnel mode gre' is not supported (an ikevti device is an IPsec VTI, it does not do GRE); expected 'tunnel mode ipsec ipv4'");
+	else
+		cfg_err(p, t->col, "unsupported tunnel mode '%s'; expected %s",
+			t->s, expected[p->dialect]);
 }
 
-/* The grammar */
+/* The modes and their tables */
 
-static const struct cfg_cmd cfg_sa_proposal[] = {
-	{ "dh", NULL, cfg_run_algs, 0, POLICY_F_SA_DH },
-	{ "enc", NULL, cfg_run_algs, 0, POLICY_F_SA_ENC },
-	{ "integrity", NULL, cfg_run_algs, 0, POLICY_F_SA_INTEG },
-	{ "prf", NULL, cfg_run_algs, 0, POLICY_F_SA_PRF },
-	{ NULL, NULL, NULL, 0, 0 },
+static const struct cfg_cmd cfg_any_global[] = {
+	{ "interface", NULL, cfg_run_interface, 0, 0, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
-static const struct cfg_cmd cfg_child_proposal[] = {
-	{ "enc", NULL, cfg_run_algs, 0, POLICY_F_CHILD_ENC },
-	{ "integrity", NULL, cfg_run_algs, 0, POLICY_F_CHILD_INTEG },
-	{ NULL, NULL, NULL, 0, 0 },
+static const struct cfg_cmd cfg_any_tunnel[] = {
+	{ "destination", NULL, cfg_ios_run_tunnel_dest, 0, 0, CFG_IOS },
+	{ "mode", NULL, cfg_run_tunnel_mode, 0, 0, 0 },
+	{ "protection", cfg_ios_tunnel_protection, NULL, 0, 0, CFG_IOS },
+	{ "source", NULL, cfg_ios_run_tunnel_source, 0, 0, CFG_IOS },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
-static const struct cfg_cmd cfg_suppress[] = {
-	{ "send-delete", NULL, cfg_run_flag, CFG_NO, POLICY_F_SUPPRESS_DELETE },
-	{ "send-rekey", NULL, cfg_run_flag, CFG_NO, POLICY_F_SUPPRESS_REKEY },
-	{ NULL, NULL, NULL, 0, 0 },
+static const struct cfg_cmd cfg_any_interface[] = {
+	{ "exit", NULL, cfg_run_exit, 0, 0, 0 },
+	{ "shutdown", NULL, cfg_run_shutdown, CFG_NO, 0, 0 },
+	{ "tunnel", cfg_any_tunnel, NULL, 0, 0, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 },
 };
 
-/* What ikev2 default-profile, ikev2 profile and interface "ikev2" share. */
-#define CFG_POLICY_CMDS \
-	{ "anti-replay", NULL, cfg_run_flag, CFG_NO, POLICY_F_ANTI_REPLAY }, \
-	{ "child-lifetime", NULL, cfg_run_lifetime, 0, \
-	  POLICY_F_CHILD_LIFETIME }, \
-	{ "child-pfs", NULL, cfg_run_algs, CFG_NO, POLICY_F_CHILD_PFS }, \
-	{ "child-proposal", cfg_child_proposal, NULL, 0, 0 }, \
-	{ "dpd", NULL, cfg_run_dpd, CFG_NO, 0 }, \
-	{ "local-authentication", NULL, cfg_run_local_auth, 0, 0 }, \
-	{ "local-ts", NULL, cfg_run_ts, 0, POLICY_F_LOCAL_TS }, \
-	{ "nat-traversal", NULL, cfg_run_natt, CFG_NO, 0 }, \
-	{ "outgoing-interface", NULL, cfg_run_outgoing, 0, 0 }, \
-	{ "remote-ts", NULL, cfg_run_ts, 0, POLICY_F_REMOTE_TS }, \
-	{ "sa-lifetime", NULL, cfg_run_lifetime, 0, POLICY_F_SA_LIFETIME }, \
-	{ "sa-proposal", cfg_sa_proposal, NULL, 0, 0 }, \
-	{ "source-address", NULL, cfg_run_source, 0, 0 }, \
-	{ "suppress", cfg_suppress, NULL, 0, 0 }
-
-static const struct cfg_cmd cfg_profile[] = {
-	CFG_POLICY_CMDS,
-	{ "exit", NULL, cfg_run_exit, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
-static const struct cfg_cmd cfg_if_cert[] = {
-	{ "cacert", NULL, cfg_run_cert, 0, 0 },
-	{ "mycert", NULL, cfg_run_cert, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
-static const struct cfg_cmd cfg_if_mtu[] = {
-	{ "ignore", NULL, cfg_run_tflag, CFG_NO, POLICY_T_MTU_IGNORE },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
-static const struct cfg_cmd cfg_if_ipsec[] = {
-	{ "mtu", cfg_if_mtu, NULL, 0, 0 },
-	{ "pre-fragment", NULL, cfg_run_tflag, CFG_NO, POLICY_T_PRE_FRAGMENT },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
-static const struct cfg_cmd cfg_if_ikev2[] = {
-	CFG_POLICY_CMDS,
-	{ "binding", NULL, cfg_run_binding, 0, 0 },
-	{ "cert", cfg_if_cert, NULL, 0, 0 },
-	{ "connect-type", NULL, cfg_run_connect, CFG_NO, 0 },
-	{ "ipsec", cfg_if_ipsec, NULL, 0, 0 },
-	{ "peer", NULL, cfg_run_peer, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
-static const struct cfg_cmd cfg_if_tunnel[] = {
-	{ "mode", NULL, cfg_run_tunnel_mode, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
-static const struct cfg_cmd cfg_interface[] = {
-	{ "exit", NULL, cfg_run_exit, 0, 0 },
-	{ "ikev2", cfg_if_ikev2, NULL, 0, 0 },
-	{ "shutdown", NULL, cfg_run_tflag, CFG_NO, POLICY_T_SHUTDOWN },
-	{ "tunnel", cfg_if_tunnel, NULL, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
-static const struct cfg_cmd cfg_ikev2_auth[] = {
-	{ "psk", NULL, cfg_run_psk, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
-static const struct cfg_cmd cfg_ikev2[] = {
-	{ "authentication", cfg_ikev2_auth, NULL, 0, 0 },
-	{ "default-profile", NULL, cfg_run_default_profile, 0, 0 },
-	{ "profile", NULL, cfg_run_profile, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
-static const struct cfg_cmd cfg_global[] = {
-	{ "ikev2", cfg_ikev2, NULL, 0, 0 },
-	{ "interface", NULL, cfg_run_interface, 0, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
-};
+#define CFG_TABLES_MAX	4
 
 static const struct {
 	const char *name;
-	const struct cfg_cmd *table;
-} cfg_modes[] = {
-	[CFG_GLOBAL] = { "global", cfg_global },
-	[CFG_DEFAULT_PROFILE] = { "ikev2 default-profile", cfg_profile },
-	[CFG_PROFILE] = { "ikev2 profile", cfg_profile },
-	[CFG_INTERFACE] = { "interface", cfg_interface },
-	[CFG_SKIP] = { "global", cfg_global },
+	struct cfg_table t[CFG_TABLES_MAX];
+} cfg_modes[CFG_MODE_COUNT] = {
+	[CFG_GLOBAL] = { "global", {
+		{ cfg_any_global, CFG_ANY }, { cfg_ix_global, CFG_IX },
+		{ cfg_ios_global, CFG_IOS }, { cfg_ios_skipped, CFG_IOS } } },
+	[CFG_DEFAULT_PROFILE] = { "ikev2 default-profile",
+				  { { cfg_ix_profile, CFG_IX } } },
+	[CFG_PROFILE] = { "ikev2 profile", { { cfg_ix_profile, CFG_IX } } },
+	[CFG_INTERFACE] = { "interface", {
+		{ cfg_any_interface, CFG_ANY }, { cfg_ix_interface, CFG_IX },
+		{ cfg_ios_interface, CFG_IOS } } },
+	[CFG_SKIP] = { "global", { { NULL, 0 } } },
+	[CFG_IOS_ISAKMP_POLICY] = { "crypto isakmp policy",
+				    { { cfg_ios_isakmp_policy, CFG_IOS } } },
+	[CFG_IOS_KEYRING] = { "crypto keyring", { { cfg_ios_keyring, CFG_IOS } } },
+	[CFG_IOS_ISAKMP_PROFILE] = { "crypto isakmp profile",
+				     { { cfg_ios_isakmp_profile, CFG_IOS } } },
+	[CFG_IOS_TSET] = { "crypto ipsec transform-set",
+			   { { cfg_ios_tset, CFG_IOS } } },
+	[CFG_IOS_IPSEC_PROFILE] = { "crypto ipsec profile",
+				    { { cfg_ios_ipsec_profile, CFG_IOS } } },
+	[CFG_IOS_MAP] = { "crypto map", { { cfg_ios_map, CFG_IOS } } },
+	[CFG_IOS_LINE] = { "line", { { cfg_ios_line, CFG_IOS } } },
+	[CFG_IOS_BLOCK] = { "global", { { cfg_ios_block, CFG_IOS } } },
 };
 
 /* Dispatch */
@@ -1211,26 +481,42 @@ static const struct {
 struct cfg_walk {
 	const struct cfg_cmd *leaf;
 	const struct cfg_cmd *table;	/* where the walk stopped */
+	uint8_t table_dialect;
 	unsigned int depth;		/* keywords matched */
 	unsigned int pos;		/* the word after them */
+	uint8_t dialect;		/* of the command, as far as walked */
 };
 
-static void cfg_walk(const struct cfg_line *l, unsigned int pos,
-		     const struct cfg_cmd *t, struct cfg_walk *w)
+static bool cfg_visible(uint8_t dialect, enum cfg_dialect filter)
 {
+	return !dialect || !filter || dialect == filter;
+}
+
+/* Walk one table; entries of a dialect other than filter do not exist. */
+static void cfg_walk1(const struct cfg_line *l, unsigned int pos,
+		      const struct cfg_table *tab, enum cfg_dialect filter,
+		      struct cfg_walk *w)
+{
+	const struct cfg_cmd *t = tab->cmds;
+
 	memset(w, 0, sizeof(*w));
 	w->table = t;
+	w->table_dialect = tab->dialect;
+	w->dialect = tab->dialect;
 	while (pos < l->ntok) {
 		const struct cfg_cmd *c;
 
 		for (c = t; c->name; c++) {
-			if (!strcasecmp(c->name, l->tok[pos].s))
+			if (cfg_visible(c->dialect, filter) &&
+			    !strcasecmp(c->name, l->tok[pos].s))
 				break;
 		}
 		if (!c->name)
 			break;
 		pos++;
 		w->depth++;
+		if (c->dialect)
+			w->dialect = c->dialect;
 		if (!c->sub) {
 			w->leaf = c;
 			break;
@@ -1238,6 +524,29 @@ static void cfg_walk(const struct cfg_line *l, unsigned int pos,
 		t = w->table = c->sub;
 	}
 	w->pos = pos;
+}
+
+/* Walk a mode's tables: the one that reaches a leaf, else the deepest. */
+static void cfg_walk(const struct cfg_line *l, unsigned int pos,
+		     enum cfg_mode mode, enum cfg_dialect filter,
+		     struct cfg_walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->pos = pos;
+	for (int i = 0; i < CFG_TABLES_MAX && cfg_modes[mode].t[i].cmds; i++) {
+		const struct cfg_table *tab = &cfg_modes[mode].t[i];
+		struct cfg_walk x;
+
+		if (!cfg_visible(tab->dialect, filter))
+			continue;
+		cfg_walk1(l, pos, tab, filter, &x);
+		if (x.leaf) {
+			*w = x;
+			return;
+		}
+		if (x.depth > w->depth)
+			*w = x;
+	}
 }
 
 static bool cfg_has_no(const struct cfg_cmd *t)
@@ -1254,22 +563,48 @@ static int cfg_strcmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* "a, b, c": the table's keywords, sorted; "no" too at a mode's top. */
-static void cfg_names(const struct cfg_cmd *t, bool top, char *buf,
-		      size_t size)
+/* Add the visible keywords of t to names[]. */
+static void cfg_names_of(const struct cfg_cmd *t, enum cfg_dialect filter,
+			 const char **names, size_t *n, size_t max, bool *no)
 {
-	const char *names[48];
-	size_t n = 0, o = 0;
+	for (; t->name && *n < max; t++) {
+		if (!cfg_visible(t->dialect, filter) || (t->flags & CFG_HIDDEN))
+			continue;
+		*no |= (t->flags & CFG_NO) || (t->sub && cfg_has_no(t->sub));
+		names[(*n)++] = t->name;
+	}
+}
 
-	if (top && cfg_has_no(t))
-		names[n++] = "no";
-	for (; t->name && n < CFG_N(names); t++)
-		names[n++] = t->name;
+/*
+ * "a, b, c": the keywords after a walk, sorted, each once; at a mode's
+ * top those of all its tables, and "no" when one of them takes it.
+ */
+static void cfg_names(const struct cfg_walk *w, enum cfg_mode mode,
+		      enum cfg_dialect filter, char *buf, size_t size)
+{
+	const char *names[96];
+	size_t n = 0, o = 0;
+	bool no = false;
+
+	if (w->depth) {
+		cfg_names_of(w->table, filter, names, &n, CFG_N(names), &no);
+	} else {
+		for (int i = 0; i < CFG_TABLES_MAX && cfg_modes[mode].t[i].cmds; i++) {
+			if (cfg_visible(cfg_modes[mode].t[i].dialect, filter))
+				cfg_names_of(cfg_modes[mode].t[i].cmds, filter,
+					     names, &n, CFG_N(names), &no);
+		}
+		if (no && n < CFG_N(names))
+			names[n++] = "no";
+	}
 	qsort(names, n, sizeof(names[0]), cfg_strcmp);
 	buf[0] = '\0';
-	for (size_t i = 0; i < n && o < size; i++)
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "",
+	for (size_t i = 0; i < n && o < size; i++) {
+		if (i && !strcmp(names[i], names[i - 1]))
+			continue;
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
 				      names[i]);
+	}
 }
 
 static void cfg_walk_error(struct cfg_parser *p, const struct cfg_walk *w,
@@ -1277,9 +612,9 @@ static void cfg_walk_error(struct cfg_parser *p, const struct cfg_walk *w,
 {
 	const struct cfg_line *l = p->line;
 	const char *mname = cfg_modes[mode].name;
-	char names[400];
+	char names[1200];
 
-	cfg_names(w->table, !w->depth, names, sizeof(names));
+	cfg_names(w, mode, p->dialect, names, sizeof(names));
 	p->path_start = start;
 	p->pos = w->pos;
 	if (w->pos >= l->ntok)
@@ -1301,25 +636,41 @@ static void cfg_run(struct cfg_parser *p, const struct cfg_walk *w,
 {
 	p->path_start = start;
 	p->pos = w->pos;
-	p->secret_col = 0;
+	p->secret_col = p->secret_end = 0;
+	if (!cfg_dialect(p, w->dialect)) {
+		p->mode = CFG_SKIP;
+		return;
+	}
 	if (p->negate && !(w->leaf->flags & CFG_NO)) {
 		cfg_err(p, p->line->tok[0].col,
 			"'no' cannot be used with '%s'; expected the command without 'no'",
 			cfg_said(p));
 		return;
 	}
+	/* The first command of a dialect in an interface makes its object. */
+	if (p->mode == CFG_INTERFACE &&
+	    ((w->dialect == CFG_IX && !p->tunnel && !cfg_iface_ix(p)) ||
+	     (w->dialect == CFG_IOS && !p->ios_if && !cfg_iface_ios(p))))
+		return;
 	w->leaf->run(p, w->leaf);
+}
+
+/* Leave the mode for global mode. */
+static void cfg_leave(struct cfg_parser *p)
+{
+	cfg_iface_close(p);
+	p->mode = CFG_GLOBAL;
 }
 
 static void cfg_dispatch(struct cfg_parser *p)
 {
 	const struct cfg_line *l = p->line;
 	bool sub = p->mode != CFG_GLOBAL && p->mode != CFG_SKIP;
-	struct cfg_walk wm = { 0 }, wg;
+	struct cfg_walk wm = { 0 }, wg, wo;
 	unsigned int start = 0;
 
-	if (l->bang && !l->indent) {
-		p->mode = CFG_GLOBAL;	/* "!" between blocks ends a mode */
+	if (l->bang && !l->indent && !l->bang_text) {
+		cfg_leave(p);	/* "!" between blocks ends a mode */
 		return;
 	}
 	if (!l->ntok)
@@ -1335,20 +686,36 @@ static void cfg_dispatch(struct cfg_parser *p)
 		}
 	}
 	if (sub) {
-		cfg_walk(l, start, cfg_modes[p->mode].table, &wm);
+		cfg_walk(l, start, p->mode, p->dialect, &wm);
 		if (wm.leaf) {
 			cfg_run(p, &wm, start);
 			return;
 		}
 	}
-	cfg_walk(l, start, cfg_global, &wg);
+	cfg_walk(l, start, CFG_GLOBAL, p->dialect, &wg);
 	if (wg.leaf) {
-		p->mode = CFG_GLOBAL;
+		cfg_leave(p);
 		cfg_run(p, &wg, start);
 		return;
 	}
 	if (p->mode == CFG_SKIP)
 		return;
+	/* A command of the other dialect: say so. */
+	if (p->dialect) {
+		if (sub) {
+			cfg_walk(l, start, p->mode, CFG_ANY, &wo);
+			if (wo.leaf) {
+				cfg_run(p, &wo, start);
+				return;
+			}
+		}
+		cfg_walk(l, start, CFG_GLOBAL, CFG_ANY, &wo);
+		if (wo.leaf) {
+			cfg_leave(p);
+			cfg_run(p, &wo, start);
+			return;
+		}
+	}
 	/* Report against the mode, unless only the global table knew the word. */
 	if (sub && (wm.depth || !wg.depth))
 		cfg_walk_error(p, &wm, p->mode, start);
@@ -1356,13 +723,30 @@ static void cfg_dispatch(struct cfg_parser *p)
 		cfg_walk_error(p, &wg, CFG_GLOBAL, start);
 }
 
-static void cfg_report(void *ctx, const struct policy_loc *loc, bool warning,
-		       const char *msg)
+/* The interfaces no command of a dialect made: the file's dialect. */
+static void cfg_deferred(struct cfg_parser *p)
+{
+	for (size_t i = 0; i < p->n_deferred && !p->stop; i++) {
+		struct cfg_iface *f = &p->deferred[i];
+		bool ok = p->dialect == CFG_IOS ? cfg_make_ios(p, f) :
+			  cfg_make_ix(p, f);
+
+		if (!ok && !cfg_diag_add(p->d, p->file, f->loc.line, f->loc.col,
+					 false, "out of memory"))
+			p->stop = true;
+	}
+	free(p->deferred);
+	p->deferred = NULL;
+	p->n_deferred = 0;
+}
+
+static void cfg_report(void *ctx, const struct policy_loc *loc,
+		       enum policy_severity sev, const char *msg)
 {
 	struct cfg_parser *p = ctx;
 
 	if (!p->stop &&
-	    !cfg_diag_add(p->d, p->file, loc->line, loc->col, warning, msg))
+	    !cfg_diag_add_sev(p->d, p->file, loc->line, loc->col, sev, msg))
 		p->stop = true;
 }
 
@@ -1406,6 +790,11 @@ static struct policy_config *cfg_parse(const char *name, char *buf,
 		p.line = line;
 		cfg_dispatch(&p);
 	}
+	if (p.line)
+		cfg_iface_close(&p);
+	cfg_deferred(&p);
+	if (!d->errors && !p.stop)
+		policy_ios_resolve(p.cfg, cfg_report, &p);
 	if (!d->errors && !p.stop)
 		policy_check(p.cfg, cfg_report, &p);
 	cfg_diags_sort(d, first);
@@ -1455,7 +844,7 @@ struct policy_config *cfg_load_file(const char *path, struct cfg_diags *d)
 	cfg = cfg_parse(path, buf, len, d);
 	OPENSSL_cleanse(buf, cap);
 	free(buf);
-	if (cfg && cfg->n_psk && (st.st_mode & S_IROTH))
+	if (cfg && policy_has_keys(cfg) && (st.st_mode & S_IROTH))
 		cfg_diag_add(d, path, 0, 0, true,
 			     "readable by every user, but holds pre-shared keys; expected mode 0600 or 0640");
 	return cfg;

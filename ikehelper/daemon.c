@@ -144,7 +144,8 @@ static void log_diags(const struct cfg_diags *diags)
 	size_t i;
 
 	for (i = 0; i < diags->n; i++)
-		log_msg(diags->d[i].warning ? LOG_WARNING : LOG_ERR, "%s",
+		log_msg(diags->d[i].warning ? LOG_WARNING :
+			diags->d[i].notice ? LOG_NOTICE : LOG_ERR, "%s",
 			diags->d[i].msg);
 }
 

@@ -77,28 +77,36 @@ static bool ike_policy_in(const struct policy_config *cfg, const char *tunnel,
 	return true;
 }
 
-bool ike_cac_admit(struct ike_engine *e, bool incoming)
+bool ike_cac_admit(struct ike_engine *e, bool incoming, const char *what)
 {
-	const struct policy_config *c = e->cfg;
 	unsigned int all = 0, negotiating = 0;
-	bool ok = true;
+	char why[256];
+	bool ok;
 
-	if (c->cac_ike_sa || c->cac_in_negotiation) {
-		for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-			if (sa->state == IKE_S_DEAD)
-				continue;
-			all++;
-			negotiating += sa->state == IKE_S_CONNECTING;
-		}
-		ok = (!c->cac_ike_sa || all < c->cac_ike_sa) &&
-		     (!c->cac_in_negotiation ||
-		      negotiating < c->cac_in_negotiation);
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_S_DEAD)
+			continue;
+		all++;
+		negotiating += sa->state == IKE_S_CONNECTING;
 	}
+	ok = policy_cac_admit(e->cfg, all, negotiating, why, sizeof(why));
 	if (incoming)
 		ok ? e->stats.cac_in_accepted++ : e->stats.cac_in_rejected++;
 	else
 		ok ? e->stats.cac_out_accepted++ : e->stats.cac_out_rejected++;
+	if (!ok)
+		sa_log(e, LOG_NOTICE, "%s refused: %s", what, why);
 	return ok;
+}
+
+bool ike_cac_admit_from(struct ike_engine *e,
+			const struct sockaddr_storage *remote, const char *exch)
+{
+	char a[INET6_ADDRSTRLEN], what[INET6_ADDRSTRLEN + 64];
+
+	snprintf(what, sizeof(what), "%s from %s", exch,
+		 sa_addr_str(remote, a, sizeof(a)));
+	return ike_cac_admit(e, true, what);
 }
 
 bool ike_policy(struct ike_engine *e, const char *tunnel,
@@ -228,6 +236,7 @@ static struct ike_sa *ike_sa_of(struct ike_engine *e, const char *tunnel)
 int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 			uint64_t now_ms)
 {
+	char what[POLICY_NAME_MAX + 32];
 	struct policy_effective pol;
 	int err;
 
@@ -236,11 +245,9 @@ int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 		return -ENOENT;
 	if (ike_sa_of(e, tunnel))
 		return -EALREADY;
-	if (!ike_cac_admit(e, false)) {
-		sa_log(e, LOG_NOTICE, "%s: call admission limit reached: no new IKE SA",
-		       tunnel);
+	snprintf(what, sizeof(what), "%s: a new IKE SA", tunnel);
+	if (!ike_cac_admit(e, false, what))
 		return -EBUSY;
-	}
 	err = ikev2_ops.initiate(e, &pol);
 	ike_reap(e);
 	return err;

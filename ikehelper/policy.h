@@ -299,6 +299,19 @@ struct policy_tunnel {
 	struct policy_opts opts;
 };
 
+struct policy_ios;
+
+/*
+ * "crypto call admission limit ike sa N | in-negotiation-sa N" (seed
+ * 000): new IKE SAs, and rekeys, are refused at the limit.  For IKEv1
+ * and IKEv2 alike; a limit is set when its loc has a line.
+ */
+struct policy_cac {
+	struct policy_loc sa_loc, neg_loc;
+	uint32_t sa_max;		/* active plus negotiating */
+	uint32_t neg_max;		/* negotiating */
+};
+
 struct policy_config {
 	char *file;			/* as given, for messages */
 	struct policy_psk *psk;
@@ -309,18 +322,16 @@ struct policy_config {
 	size_t n_profile;
 	struct policy_tunnel **tunnel;	/* in the order of the file */
 	size_t n_tunnel;
-	/*
-	 * Call admission control, for IKEv1 and IKEv2 alike (IOS "crypto
-	 * call admission limit ike sa N | in-negotiation-sa N"): at most
-	 * this many IKE SAs, and IKE SAs being negotiated; 0: no limit.
-	 */
-	uint32_t cac_ike_sa;
-	uint32_t cac_in_negotiation;
+	struct policy_ios *ios;		/* a Cisco IOS file (policy_ios.h) */
+	struct policy_cac cac;
 };
 
 struct policy_config *policy_config_new(const char *file);
 /* Frees everything and wipes the keys; NULL is fine. */
 void policy_config_free(struct policy_config *cfg);
+
+/* Does the file hold a pre-shared key (of either dialect)? */
+bool policy_has_keys(const struct policy_config *cfg);
 
 /* Takes the key buffer (malloc'd) in all cases; -ENOMEM or 0. */
 int policy_psk_add(struct policy_config *cfg, const struct policy_id *id,
@@ -378,10 +389,24 @@ void policy_effective(const struct policy_config *cfg,
  * Calls report() once per problem, in file order; returns the number of
  * errors.
  */
+enum policy_severity {
+	POLICY_ERROR,
+	POLICY_WARNING,
+	POLICY_NOTICE,			/* a setting that cannot act yet */
+};
+
 typedef void policy_report_fn(void *ctx, const struct policy_loc *loc,
-			      bool warning, const char *msg);
+			      enum policy_severity sev, const char *msg);
 unsigned int policy_check(const struct policy_config *cfg,
 			  policy_report_fn *report, void *ctx);
+
+/*
+ * May one more IKE SA start, with ike_sas of them up or negotiating, and
+ * negotiating of those still negotiating?  false with the reason (one
+ * log line) when a "crypto call admission limit" says no.
+ */
+bool policy_cac_admit(const struct policy_config *cfg, unsigned int ike_sas,
+		      unsigned int negotiating, char *reason, size_t len);
 
 /* The configuration in canonical form, keys shown as "<hidden>". */
 void policy_dump(const struct policy_config *cfg, FILE *f);

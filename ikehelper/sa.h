@@ -221,11 +221,16 @@ void ike_sa_dead(struct ike_engine *e, struct ike_sa *sa, const char *why);
 /* sa reached ESTABLISHED: timers, counters, the event log. */
 void ike_sa_established(struct ike_engine *e, struct ike_sa *sa);
 /*
- * Call admission control: may a new IKE SA start, incoming (a peer's
- * first message) or not (ours)?  Counts the answer; an IKE SA rekey is
- * not a new IKE SA and is never refused.
+ * Call admission control (policy_cac_admit()): may a new IKE SA start,
+ * incoming (a peer's first message) or not (ours)?  Counts the answer and
+ * logs a refusal with what (e.g. "ikevti0: a new IKE SA"); an IKE SA
+ * rekey is not a new IKE SA and is never refused.
  */
-bool ike_cac_admit(struct ike_engine *e, bool incoming);
+bool ike_cac_admit(struct ike_engine *e, bool incoming, const char *what);
+/* The same for a peer's first message, exch ("IKE_SA_INIT") from remote. */
+bool ike_cac_admit_from(struct ike_engine *e,
+			const struct sockaddr_storage *remote,
+			const char *exch);
 /* The settings of a tunnel, by name, in the current configuration. */
 bool ike_policy(struct ike_engine *e, const char *tunnel,
 		struct policy_effective *pol);

@@ -404,13 +404,8 @@ void v2_init_request(struct ike_engine *e, const struct sockaddr_storage *local,
 	if (v2_cookie_needed(e, local, remote, natt, m))
 		return;
 	/* Past the call admission limit a new IKE SA gets no answer. */
-	if (!ike_cac_admit(e, true)) {
-		char a[INET6_ADDRSTRLEN];
-
-		sa_log(e, LOG_NOTICE, "call admission limit reached: IKE_SA_INIT from %s dropped",
-		       sa_addr_str(remote, a, sizeof(a)));
+	if (!ike_cac_admit_from(e, remote, "IKE_SA_INIT"))
 		return;
-	}
 	bad = v2_rules_check(IKEV2_EXCH_IKE_SA_INIT, false, m);
 	psa = msg_find(m, IKEV2_PL_SA, 0);
 	pke = msg_find(m, IKEV2_PL_KE, 0);

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "cfg_lex.h"
 #include "config.h"
 #include "policy.h"
 #include "tap.h"
@@ -581,10 +582,15 @@ static const struct {
 	/* Commands */
 	{ DP "  sa-propsal enc aes-cbc-256\n",
 	  "ikevti.conf:2:3: unknown command 'sa-propsal' in ikev2 default-profile mode; expected one of: " PROFILE_CMDS },
-	{ "crypto isakmp policy 10\n",
-	  "ikevti.conf:1:1: unknown command 'crypto' in global mode; expected one of: ikev2, interface" },
-	{ IF "  ip unnumbered eth1\n",
-	  "ikevti.conf:2:3: unknown command 'ip' in interface mode; expected one of: exit, ikev2, no, shutdown, tunnel" },
+	/* An IX file takes no Cisco IOS command (cfg_parse.h). */
+	{ GOOD "crypto isakmp policy 10\n",
+	  "ikevti.conf:7:1: 'crypto isakmp policy' is Cisco IOS, but line 1 ('ikev2 authentication psk') made this file NEC IX; expected one dialect per file" },
+	{ GOOD "  ip unnumbered eth1\n",
+	  "ikevti.conf:7:3: 'ip unnumbered' is Cisco IOS, but line 1 ('ikev2 authentication psk') made this file NEC IX; expected one dialect per file" },
+	{ GOOD "  ip route 10.0.0.0 255.0.0.0 ikevti0\n",
+	  "ikevti.conf:7:3: 'ip route' is Cisco IOS, but line 1 ('ikev2 authentication psk') made this file NEC IX; expected one dialect per file" },
+	{ GOOD "  iq unnumbered eth1\n",
+	  "ikevti.conf:7:3: unknown command 'iq' in interface mode; expected one of: exit, ikev2, no, shutdown, tunnel" },
 	{ IF "  ikev2\n",
 	  "ikevti.conf:2:8: incomplete command 'ikev2' in interface mode; expected one of: " IF_IKEV2_CMDS },
 	{ IF "  ikev2 peerr 10.0.0.1\n",
@@ -600,8 +606,10 @@ static const struct {
 	  "ikevti.conf:2:3: 'no' cannot be used with 'ikev2 binding'; expected the command without 'no'" },
 	{ IF "  tunnel mode ipsec-ikev2 extra\n",
 	  "ikevti.conf:2:27: unexpected 'extra' after 'tunnel mode ipsec-ikev2'; expected end of line" },
-	{ IF "  tunnel mode ipsec\n",
-	  "ikevti.conf:2:15: unsupported tunnel mode 'ipsec'; expected ipsec-ikev2" },
+	{ GOOD "  tunnel mode ipsec ipv4\n",
+	  "ikevti.conf:7:3: 'tunnel mode ipsec' is Cisco IOS, but line 1 ('ikev2 authentication psk') made this file NEC IX; expected one dialect per file" },
+	{ GOOD "  tunnel mode gre\n",
+	  "ikevti.conf:7:15: unsupported tunnel mode 'gre'; expected ipsec-ikev2" },
 	{ DP "  dpd interval 10\n  dpd interval 20\n",
 	  "ikevti.conf:3:3: 'dpd' is already set at line 2 of this ikev2 default-profile; expected it once" },
 	{ IF "  ikev2 sa-proposal enc aes-cbc-128\n  ikev2 sa-proposal enc 3des\n",
@@ -828,6 +836,21 @@ static void test_secrets(void)
 	}
 }
 
+/* A notice: read, but cannot act yet; it is neither an error nor a warning. */
+static void test_notice(void)
+{
+	struct cfg_diags n = { 0 };
+
+	cfg_diag_add_sev(&n, "x.conf", 3, 5, POLICY_NOTICE, "esp-seal is not implemented");
+	cfg_diag_add_sev(&n, "x.conf", 4, 1, POLICY_WARNING, "w");
+	ok(n.n == 2 && n.notices == 1 && n.warnings == 1 && !n.errors,
+	   "a notice is counted as a notice");
+	is_str(n.n ? n.d[0].msg : "", "x.conf:3:5: notice: esp-seal is not implemented",
+	       "  and says 'notice:'");
+	ok(n.n && n.d[0].notice && !n.d[0].warning, "  flagged as one");
+	cfg_diags_free(&n);
+}
+
 static void test_files(void)
 {
 	char path[] = "/tmp/test_config.XXXXXX";
@@ -891,6 +914,7 @@ int main(int argc, char **argv)
 	test_warnings();
 	test_bad();
 	test_secrets();
+	test_notice();
 	test_files();
 	cfg_diags_free(&d);
 	return done_testing();

@@ -14,6 +14,20 @@
 #include "tap.h"
 #include "ikev2_harness.h"
 
+/* As "crypto call admission limit ike sa N" on line 1 would set it. */
+static void cac_sa(struct policy_config *cfg, uint32_t max)
+{
+	cfg->cac.sa_loc.line = max ? 1 : 0;
+	cfg->cac.sa_max = max;
+}
+
+/* "crypto call admission limit ike in-negotiation-sa N", line 2. */
+static void cac_neg(struct policy_config *cfg, uint32_t max)
+{
+	cfg->cac.neg_loc.line = max ? 2 : 0;
+	cfg->cac.neg_max = max;
+}
+
 /* B answers one IKE SA, A starts three: the second and third go unanswered. */
 static void test_incoming(void)
 {
@@ -21,7 +35,7 @@ static void test_incoming(void)
 
 	if (!ok(many_world(3), "incoming: three tunnels"))
 		return;
-	W.s[1].cfg->cac_ike_sa = 1;
+	cac_sa(W.s[1].cfg, 1);
 	is_int(ike_engine_initiate(W.s[0].e, "ikevti0", W.now), 0,
 	       "incoming: the first tunnel initiates");
 	deliver();
@@ -35,7 +49,7 @@ static void test_incoming(void)
 	   "incoming: at the limit of 1 IKE SA, B makes no second one");
 	is_int(sb.cac_in_rejected, 2, "incoming: B counts 2 refused");
 	is_int(sb.cac_in_accepted, 1, "incoming: and 1 accepted");
-	ok(logged(1, "call admission limit reached: IKE_SA_INIT from 10.0.0.1 dropped") == 2,
+	ok(logged(1, "IKE_SA_INIT from 10.0.0.1 refused: call admission: 1 IKE SAs (active and negotiating) reach the limit of 1 (crypto call admission limit ike sa, line 1)") == 2,
 	   "incoming: B says why");
 	ok(ike_engine_rekey(W.s[0].e, "ikevti0", true, W.now) == 0,
 	   "incoming: A rekeys the IKE SA that is up");
@@ -44,7 +58,7 @@ static void test_incoming(void)
 	ok(view_ike(1).established == 1 && stats(1).cac_in_rejected >= 2 &&
 	   stats(1).ike_sa_created == 2,
 	   "incoming: a rekey is not a new IKE SA: B takes it");
-	W.s[1].cfg->cac_ike_sa = 0;
+	cac_sa(W.s[1].cfg, 0);
 	run_until(W.now + 60000);
 	ike_engine_initiate(W.s[0].e, "ikevti1", W.now);
 	deliver();
@@ -56,8 +70,8 @@ static void test_outgoing(void)
 {
 	if (!ok(many_world(3), "outgoing: three tunnels"))
 		return;
-	W.s[0].cfg->cac_ike_sa = 2;
-	W.s[0].cfg->cac_in_negotiation = 1;
+	cac_sa(W.s[0].cfg, 2);
+	cac_neg(W.s[0].cfg, 1);
 	is_int(ike_engine_initiate(W.s[0].e, "ikevti0", W.now), 0,
 	       "outgoing: the first negotiation starts");
 	is_int(ike_engine_initiate(W.s[0].e, "ikevti1", W.now), -EBUSY,
@@ -71,7 +85,7 @@ static void test_outgoing(void)
 	ok(view_ike(0).established == 2, "outgoing: two are up");
 	is_int(stats(0).cac_out_rejected, 2, "outgoing: A counts 2 refused");
 	is_int(stats(0).cac_out_accepted, 2, "outgoing: and 2 accepted");
-	ok(logged(0, "ikevti2: call admission limit reached: no new IKE SA") == 1,
+	ok(logged(0, "ikevti2: a new IKE SA refused: call admission: 2 IKE SAs (active and negotiating) reach the limit of 2 (crypto call admission limit ike sa, line 1)") == 1,
 	   "outgoing: A says why");
 }
 
