@@ -54,14 +54,20 @@ static bool key_bits(uint16_t encr, const struct v1pl_attr *kl,
 	return false;
 }
 
-/* A Life Type / Life Duration pair; false for a value we cannot keep. */
+/*
+ * A Life Type / Life Duration pair at i (payload_sa.c made sure of the
+ * pair in a proposal of the transform's class); false for a value we
+ * cannot keep.
+ */
 static bool life(const struct v1pl_transform *xf, unsigned int i,
-		 uint32_t *secs, uint32_t *kbytes)
+		 uint16_t duration, uint32_t *secs, uint32_t *kbytes)
 {
-	const struct v1pl_attr *d = &xf->attr[i + 1];
+	const struct v1pl_attr *d;
 
-	/* payload_sa.c made sure a Duration follows each Type */
-	if (i + 1 >= xf->n_attr || !d->value || d->value > UINT32_MAX)
+	if (i + 1 >= xf->n_attr || i + 1 >= V1PL_MAX_ATTRS)
+		return false;
+	d = &xf->attr[i + 1];
+	if (d->type != duration || !d->value || d->value > UINT32_MAX)
 		return false;
 	switch (xf->attr[i].value) {
 	case IKEV1_LIFE_SECONDS:
@@ -113,7 +119,8 @@ enum v1_err v1xf_ike_decode(const struct v1pl_transform *xf,
 			kl = a;
 			break;
 		case IKEV1_ATTR_LIFE_TYPE:
-			if (!life(xf, i, &out->life_secs, &out->life_kbytes))
+			if (!life(xf, i, IKEV1_ATTR_LIFE_DURATION,
+				  &out->life_secs, &out->life_kbytes))
 				return V1_E_ATTRIBUTES;
 			i++;	/* its Duration */
 			break;
@@ -244,7 +251,8 @@ static enum v1_err esp_attr(const struct v1pl_transform *xf, unsigned int *i,
 		return V1_E_ATTRIBUTES;
 	switch (a->type) {
 	case IKEV1_ATTR_SA_LIFE_TYPE:
-		if (!life(xf, *i, &out->life_secs, &out->life_kbytes))
+		if (!life(xf, *i, IKEV1_ATTR_SA_LIFE_DURATION, &out->life_secs,
+			  &out->life_kbytes))
 			return V1_E_ATTRIBUTES;
 		(*i)++;
 		return V1_OK;
