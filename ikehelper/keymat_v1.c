@@ -246,6 +246,20 @@ int keymat_v1_hash_equal(unsigned int prf, const uint8_t *computed,
 	return 0;
 }
 
+int keymat_v1_natd(unsigned int prf, const uint8_t cky_i[8],
+		   const uint8_t cky_r[8], const uint8_t *addr, size_t alen,
+		   uint16_t port, uint8_t *out)
+{
+	uint8_t p[2] = { (uint8_t)(port >> 8), (uint8_t)port };
+	struct crypto_iov iov[4] = {
+		{ cky_i, 8 }, { cky_r, 8 }, { addr, alen }, { p, 2 },
+	};
+
+	if (alen != 4 && alen != 16)
+		return -EINVAL;
+	return crypto_hash(prf, iov, 4, out);
+}
+
 int keymat_v1_keymat(unsigned int prf, const struct secbuf *skeyid_d,
 		     const struct secbuf *gqm, uint8_t protocol,
 		     const uint8_t spi[4], const uint8_t *ni, size_t nilen,

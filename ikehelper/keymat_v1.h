@@ -110,6 +110,15 @@ int keymat_v1_hash_equal(unsigned int prf, const uint8_t *computed,
 			 const uint8_t *received, size_t received_len);
 
 /*
+ * NAT-D (RFC 3947 3.2): HASH(CKY-I | CKY-R | IP | Port) with the
+ * negotiated hash (not its HMAC); addr is 4 or 16 bytes in network
+ * order.  out holds crypto_prf_len(prf) bytes.
+ */
+int keymat_v1_natd(unsigned int prf, const uint8_t cky_i[8],
+		   const uint8_t cky_r[8], const uint8_t *addr, size_t alen,
+		   uint16_t port, uint8_t *out);
+
+/*
  * KEYMAT (RFC 2409 5.5): K1 | K2 | ..., len bytes, with
  *   K1 = prf(SKEYID_d, [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b)
  *   Kn = prf(SKEYID_d, Kn-1 | [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b)

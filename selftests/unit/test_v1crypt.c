@@ -22,8 +22,9 @@
  *      empty KE is refused with INVALID-KEY-INFORMATION (pluto's answer);
  *   4. that answer, an Informational with HASH(1) and the notify, is
  *      byte for byte the 60 bytes pluto sent.
- * Then round trips with every phase 1 cipher over several messages, the
- * padding peers send, and what is refused.
+ * Then NAT-D against the same capture, round trips with every phase 1
+ * cipher over several messages, the padding peers send, and what is
+ * refused.
  */
 #include <errno.h>
 #include <string.h>
@@ -86,6 +87,13 @@ static const char os_info[] =
 static struct capture cap;
 static uint8_t buf[MSG_MAX_LEN], plain[MSG_MAX_LEN], want[MSG_MAX_LEN];
 static struct msg m, inner;
+
+static bool hexeq(const uint8_t *got, size_t len, const char *hex)
+{
+	uint8_t w[64];
+
+	return unhex(hex, w, sizeof(w)) == len && !memcmp(got, w, len);
+}
 
 static bool ivis(const struct v1crypt_iv *iv, const char *hex)
 {
@@ -471,9 +479,44 @@ static void test_padding(void)
 	secbuf_free(key);
 }
 
+/*
+ * NAT-D (RFC 3947 3.2) against lp109's Main Mode 3, as the responder saw
+ * it arrive from 93.184.216.34:55044 at 192.168.0.2:500: the initiator's
+ * first NAT-D hashes the responder's address, its second one its own
+ * address before the NAT, so it differs from what arrived; pluto's own
+ * NAT-D for the initiator (output1.txt) hashes what arrived.
+ */
+static void test_natd(void)
+{
+	static const uint8_t resp[4] = { 192, 168, 0, 2 };
+	static const uint8_t init[4] = { 93, 184, 216, 34 };
+	const struct msg_payload *p;
+	uint8_t h[CRYPTO_PRF_MAX];
+	struct v1pl_data d1 = { NULL, 0 }, d2 = { NULL, 0 };
+
+	if (read_pcap(LP109 "v1rwnatM2.pcap", &cap) || cap.n != 1 ||
+	    msg_validate(cap.msg[0], cap.len[0], &m)) {
+		skip("lp109 v1rwnatM2.pcap not found");
+		return;
+	}
+	p = msg_find(&m, IKEV1_PL_NAT_D, 0);
+	ok(p && !v1pl_natd_parse(p, &d1) &&
+	   !v1pl_natd_parse(msg_find(&m, IKEV1_PL_NAT_D, (unsigned int)(p - m.pl) + 1), &d2) &&
+	   !keymat_v1_natd(IKEV2_PRF_HMAC_MD5, m.hdr.spi_i, m.hdr.spi_r, resp, 4,
+			   500, h) && d1.len == 16 && !memcmp(h, d1.data, 16),
+	   "NAT-D = MD5(CKY-I | CKY-R | 192.168.0.2 | 500): lp109's first NAT-D");
+	ok(!keymat_v1_natd(IKEV2_PRF_HMAC_MD5, m.hdr.spi_i, m.hdr.spi_r, init, 4,
+			   55044, h) && d2.len == 16 && memcmp(h, d2.data, 16) &&
+	   hexeq(h, 16, "1c611296eb162d56d498f1a01bb04390"),
+	   "the initiator is behind a NAT; pluto's NAT-D of it is ours");
+	ok(keymat_v1_natd(IKEV2_PRF_HMAC_MD5, m.hdr.spi_i, m.hdr.spi_r, init, 5,
+			  1, h) == -EINVAL, "NAT-D of a 5-byte address");
+}
+
 int main(void)
 {
 	test_openswan();
+	test_natd();
 	test_roundtrips();
 	test_padding();
 	crypto_cleanup();
