@@ -164,6 +164,40 @@ int crypto_prf(unsigned int prf, const void *key, size_t keylen,
 	return hmac(d, key, keylen, iov, iovcnt, out);
 }
 
+static EVP_MD *md_cache[D_COUNT];
+
+int crypto_hash(unsigned int prf, const struct crypto_iov *iov, size_t iovcnt,
+		uint8_t *out)
+{
+	int d = prf_digest(prf);
+	unsigned int outl = 0;
+	EVP_MD_CTX *ctx;
+	size_t i;
+	int ret = -EIO;
+
+	if (d < 0)
+		return -ENOTSUP;
+	if (!md_cache[d])
+		md_cache[d] = EVP_MD_fetch(NULL, digests[d].name, NULL);
+	if (!md_cache[d])
+		return -EIO;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return -ENOMEM;
+	if (EVP_DigestInit_ex2(ctx, md_cache[d], NULL) != 1)
+		goto out;
+	for (i = 0; i < iovcnt; i++)
+		if (iov[i].len &&
+		    EVP_DigestUpdate(ctx, iov[i].base, iov[i].len) != 1)
+			goto out;
+	if (EVP_DigestFinal_ex(ctx, out, &outl) == 1 &&
+	    outl == digests[d].len)
+		ret = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	return ret;
+}
+
 int crypto_prf_plus(unsigned int prf, const void *key, size_t keylen,
 		    const struct crypto_iov *seed, size_t seedcnt,
 		    uint8_t *out, size_t outlen)
@@ -845,6 +879,8 @@ void crypto_cleanup(void)
 	for (i = 0; i < D_COUNT; i++) {
 		EVP_MAC_CTX_free(hmac_tmpl[i]);
 		hmac_tmpl[i] = NULL;
+		EVP_MD_free(md_cache[i]);
+		md_cache[i] = NULL;
 	}
 	EVP_MAC_free(hmac_alg);
 	hmac_alg = NULL;

@@ -53,6 +53,14 @@ int crypto_prf(unsigned int prf, const void *key, size_t keylen,
 	       const struct crypto_iov *iov, size_t iovcnt, uint8_t *out);
 
 /*
+ * The hash function under PRF prf (MD5, SHA1, SHA2-256, -384, -512): what
+ * IKEv1 takes for its IVs (RFC 2409 Appendix B) and NAT-D (RFC 3947 3).
+ * out receives crypto_prf_len(prf) bytes.
+ */
+int crypto_hash(unsigned int prf, const struct crypto_iov *iov, size_t iovcnt,
+		uint8_t *out);
+
+/*
  * prf+ (RFC 7296 2.13): T1 | T2 | ... where Tn = prf(K, Tn-1 | S | n).
  * Writes outlen bytes; at most 255 * crypto_prf_len(prf).
  */

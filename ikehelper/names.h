@@ -22,13 +22,17 @@
 	X(IKEV2_EXCH_CREATE_CHILD_SA,	36, "CREATE_CHILD_SA") \
 	X(IKEV2_EXCH_INFORMATIONAL,	37, "INFORMATIONAL")
 
-/* ISAKMP/IKEv1 exchange types (RFC 2408 3.1, RFC 2409 9) */
+/*
+ * ISAKMP/IKEv1 exchange types (RFC 2408 3.1, RFC 2409 9; Transaction:
+ * draft-dukes-ike-mode-cfg-02, for mode config and XAUTH)
+ */
 #define IKEV1_EXCHANGES(X) \
 	X(IKEV1_EXCH_BASE,		1, "Base") \
 	X(IKEV1_EXCH_MAIN,		2, "Main Mode") \
 	X(IKEV1_EXCH_AUTH_ONLY,		3, "Authentication Only") \
 	X(IKEV1_EXCH_AGGRESSIVE,	4, "Aggressive Mode") \
 	X(IKEV1_EXCH_INFORMATIONAL,	5, "Informational") \
+	X(IKEV1_EXCH_TRANSACTION,	6, "Transaction") \
 	X(IKEV1_EXCH_QUICK,		32, "Quick Mode") \
 	X(IKEV1_EXCH_NEW_GROUP,		33, "New Group Mode")
 
@@ -56,7 +60,11 @@
 	X(IKEV2_PL_EAP,		48, "EAP") \
 	X(IKEV2_PL_SKF,		53, "SKF")
 
-/* ISAKMP/IKEv1 payload types (RFC 2408 3.1, RFC 3947) */
+/*
+ * ISAKMP/IKEv1 payload types (RFC 2408 3.1, RFC 3947; 14: mode config's
+ * Attribute payload; 15-19: GDOI, RFC 6407).  The codec walks a chain of
+ * these; which may appear where is ikev1/rules.h's business.
+ */
 #define IKEV1_PAYLOADS(X) \
 	X(IKEV1_PL_SA,		1, "SA") \
 	X(IKEV1_PL_P,		2, "P") \
@@ -71,6 +79,12 @@
 	X(IKEV1_PL_N,		11, "N") \
 	X(IKEV1_PL_D,		12, "D") \
 	X(IKEV1_PL_VID,		13, "VID") \
+	X(IKEV1_PL_ATTR,	14, "ATTR") \
+	X(IKEV1_PL_SAK,		15, "SAK") \
+	X(IKEV1_PL_SAT,		16, "SAT") \
+	X(IKEV1_PL_KD,		17, "KD") \
+	X(IKEV1_PL_SEQ,		18, "SEQ") \
+	X(IKEV1_PL_POP,		19, "POP") \
 	X(IKEV1_PL_NAT_D,	20, "NAT-D") \
 	X(IKEV1_PL_NAT_OA,	21, "NAT-OA") \
 	X(IKEV1_PL_NAT_D_DRAFT,	130, "NAT-D (draft)") \
@@ -250,6 +264,9 @@
 
 #define NAMES_ENUM(id, val, str) id = (val),
 
+/* The IKEv1 constants beyond the header's: DOI, attributes, notifies. */
+#include "ikev1/names_v1.h"
+
 enum ikev2_exchange { IKEV2_EXCHANGES(NAMES_ENUM) };
 enum ikev1_exchange { IKEV1_EXCHANGES(NAMES_ENUM) };
 enum ikev2_payload { IKEV2_PL_NONE = 0, IKEV2_PAYLOADS(NAMES_ENUM) };
@@ -299,7 +316,8 @@ enum ikev2_cp_attr { IKEV2_CP_ATTRS(NAMES_ENUM) };
 	X(NAMES_TS_TYPE,	IKEV2_TS_TYPES) \
 	X(NAMES_NOTIFY,		IKEV2_NOTIFY_TYPES) \
 	X(NAMES_CFG_TYPE,	IKEV2_CFG_TYPES) \
-	X(NAMES_CP_ATTR,	IKEV2_CP_ATTRS)
+	X(NAMES_CP_ATTR,	IKEV2_CP_ATTRS) \
+	IKEV1_NAMES_TABLES(X)
 
 #define NAMES_TABLE_ENUM(id, list) id,
 enum names_table { NAMES_TABLES(NAMES_TABLE_ENUM) NAMES_TABLE_COUNT };
