@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "ike.h"
+#include "policy_ios.h"
 #include "sa.h"
 #include "ts.h"
 
@@ -66,8 +67,8 @@ void ike_engine_free(struct ike_engine *e)
 	free(e);
 }
 
-static bool ike_policy_in(const struct policy_config *cfg, const char *tunnel,
-			  struct policy_effective *pol)
+bool ike_policy_from(const struct policy_config *cfg, const char *tunnel,
+		     struct policy_effective *pol)
 {
 	const struct policy_tunnel *t = policy_tunnel_find(cfg, tunnel);
 
@@ -112,7 +113,7 @@ bool ike_cac_admit_from(struct ike_engine *e,
 bool ike_policy(struct ike_engine *e, const char *tunnel,
 		struct policy_effective *pol)
 {
-	return ike_policy_in(e->cfg, tunnel, pol);
+	return ike_policy_from(e->cfg, tunnel, pol);
 }
 
 void ike_sa_dead(struct ike_engine *e, struct ike_sa *sa, const char *why)
@@ -146,7 +147,6 @@ void ike_sa_established(struct ike_engine *e, struct ike_sa *sa)
 		 msg_get32(sa->spi_r), msg_get32(sa->spi_r + 4), l, r);
 }
 
-/* Free what died, then tell waiting "clear" callers. */
 /*
  * Free the DEAD IKE SAs.  Called after every engine call, so it walks
  * the list only when sa_ike_kill() counted one: with thousands of IKE
@@ -171,7 +171,8 @@ static void ike_reap_all(struct ike_engine *e, bool all)
 			continue;
 		}
 		*pp = c->next;
-		c->done(c->arg, c->deleted);
+		if (c->done)
+			c->done(c->arg, c->deleted);
 		free(c);
 	}
 }
@@ -186,6 +187,7 @@ static void ike_reap(struct ike_engine *e)
  * major version above the newest is IKEv2's to answer (RFC 7296 2.5).
  */
 static const struct ike_ops *const ike_versions[] = {
+	[1] = &ikev1_ops,
 	[2] = &ikev2_ops,
 };
 
@@ -214,7 +216,7 @@ void ike_engine_input(struct ike_engine *e,
 	}
 	ops = ike_version(h.major);
 	if (!ops) {
-		/* IKEv1 is not served yet: nothing to answer. */
+		/* Major version 0: no such IKE, nothing to answer. */
 		e->stats.malformed++;
 		return;
 	}
@@ -237,18 +239,23 @@ int ike_engine_initiate(struct ike_engine *e, const char *tunnel,
 			uint64_t now_ms)
 {
 	char what[POLICY_NAME_MAX + 32];
-	struct policy_effective pol;
+	const struct ike_ops *ops;
 	int err;
 
 	e->now_ms = now_ms;
-	if (!ike_policy(e, tunnel, &pol) || pol.tunnel->shutdown)
+	/* An NEC IX tunnel speaks IKEv2, a Cisco IOS one IKEv1. */
+	if (policy_tunnel_find(e->cfg, tunnel))
+		ops = &ikev2_ops;
+	else if (policy_v1_find(e->cfg, tunnel, NULL))
+		ops = &ikev1_ops;
+	else
 		return -ENOENT;
 	if (ike_sa_of(e, tunnel))
 		return -EALREADY;
 	snprintf(what, sizeof(what), "%s: a new IKE SA", tunnel);
 	if (!ike_cac_admit(e, false, what))
 		return -EBUSY;
-	err = ikev2_ops.initiate(e, &pol);
+	err = ops->initiate(e, tunnel);
 	ike_reap(e);
 	return err;
 }
@@ -289,6 +296,34 @@ int ike_engine_rekey(struct ike_engine *e, const char *tunnel, bool ike,
  * Traffic wants the tunnel (ACQUIRE, connect-type auto): bring up its
  * IKE SA, or, when that is up without a Child SA, a Child SA.
  */
+#define IKE_CHILD_GRACE_MS	5000
+
+static void ike_want_tunnel(struct ike_engine *e, const char *tunnel);
+
+/*
+ * An IOS "tunnel protection" interface is up as long as the router is,
+ * as IOS brings a VTI up; a crypto map entry waits for traffic (ACQUIRE).
+ */
+static void ike_auto_v1(struct ike_engine *e)
+{
+	struct policy_v1_effective *eff;
+	size_t n = policy_v1_count(e->cfg);
+
+	if (!n)
+		return;
+	eff = malloc(sizeof(*eff));
+	if (!eff)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		policy_v1_effective(e->cfg, i, eff);
+		if (eff->kind == POLICY_V1_VTI && !eff->shutdown &&
+		    eff->can_come_up)
+			ike_want_tunnel(e, eff->ifname);
+	}
+	free(eff);
+}
+#define IKE_CHILD_GRACE_MS	5000
+
 static void ike_want_tunnel(struct ike_engine *e, const char *tunnel)
 {
 	struct ike_sa *sa = ike_sa_of(e, tunnel);
@@ -297,7 +332,14 @@ static void ike_want_tunnel(struct ike_engine *e, const char *tunnel)
 		ike_engine_initiate(e, tunnel, e->now_ms);
 		return;
 	}
-	if (sa->state == IKE_S_ESTABLISHED && !sa->children) {
+	/*
+	 * Up without a Child SA.  An IKEv1 responder gives the initiator,
+	 * whose Quick Mode normally follows at once, a moment first (an
+	 * IKEv2 one has had its chance in IKE_AUTH).
+	 */
+	if (sa->state == IKE_S_ESTABLISHED && !sa->children &&
+	    (sa->initiator || sa->ops->version != 1 ||
+	     e->now_ms >= sa->created_ms + IKE_CHILD_GRACE_MS)) {
 		sa->want_child = true;
 		sa->ops->kick(e, sa);
 	}
@@ -386,7 +428,11 @@ uint64_t ike_engine_next_timer(const struct ike_engine *e)
 		    !e->cfg->tunnel[i]->shutdown)
 			t = ike_min(t, e->auto_ms);
 	}
+	if (!e->shutting_down && policy_v1_count(e->cfg))
+		t = ike_min(t, e->auto_ms);
 	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->ops->next_timer)
+			t = ike_min(t, sa->ops->next_timer(sa));
 		t = ike_min(t, sa->req.next_ms);
 		t = ike_min(t, sa->expire_ms);
 		if (sa->state == IKE_S_ESTABLISHED) {
@@ -484,6 +530,8 @@ static void ike_sa_timers(struct ike_engine *e, struct ike_sa *sa)
 				old->want_delete = true;
 		}
 	}
+	if (sa->ops->timers)
+		sa->ops->timers(e, sa);
 	sa->ops->kick(e, sa);
 }
 
@@ -502,6 +550,7 @@ void ike_engine_run_timers(struct ike_engine *e, uint64_t now_ms)
 			if (t->connect_auto && !t->shutdown)
 				ike_want_tunnel(e, t->ifname);
 		}
+		ike_auto_v1(e);
 	}
 	ike_reap_all(e, true);
 }
@@ -624,7 +673,7 @@ void ike_engine_shutdown(struct ike_engine *e, uint64_t now_ms)
 			sa_ike_kill(e, sa);
 			continue;
 		}
-		while (sa->children)
+		while (sa->ops->children_die_with_ike && sa->children)
 			sa_child_free(e, sa, sa->children);
 		sa_ike_reset_req(sa);
 		sa->want_delete = true;
@@ -638,70 +687,13 @@ bool ike_engine_idle(const struct ike_engine *e)
 	return !e->sas;
 }
 
-static bool ike_list_same(const struct policy_alg_list *a,
-			  const struct policy_alg_list *b)
-{
-	return a->n == b->n && !memcmp(a->idx, b->idx, a->n);
-}
-
-static bool ike_ts_same(const struct policy_ts_list *a,
-			const struct policy_ts_list *b)
-{
-	return a->n == b->n && !memcmp(a->ts, b->ts, a->n * sizeof(a->ts[0]));
-}
-
-static bool ike_psk_same(const struct policy_psk *a, const struct policy_psk *b)
-{
-	if (!a || !b)
-		return a == b;
-	return a->key_len == b->key_len &&
-	       !CRYPTO_memcmp(a->key, b->key, a->key_len);
-}
-
-/* Did anything an established IKE SA depends on change? */
-static bool ike_pol_same(const struct policy_effective *a,
-			 const struct policy_effective *b)
-{
-	const struct policy_opts *x = &a->v, *y = &b->v;
-	const struct policy_peer *p = &a->tunnel->peer, *q = &b->tunnel->peer;
-
-	return ike_list_same(&x->sa_enc, &y->sa_enc) &&
-	       ike_list_same(&x->sa_integ, &y->sa_integ) &&
-	       ike_list_same(&x->sa_prf, &y->sa_prf) &&
-	       ike_list_same(&x->sa_dh, &y->sa_dh) &&
-	       ike_list_same(&x->child_enc, &y->child_enc) &&
-	       ike_list_same(&x->child_integ, &y->child_integ) &&
-	       ike_list_same(&x->child_pfs, &y->child_pfs) &&
-	       x->sa_lifetime == y->sa_lifetime &&
-	       x->child_lifetime == y->child_lifetime &&
-	       x->anti_replay == y->anti_replay &&
-	       x->local_auth == y->local_auth &&
-	       policy_id_equal(&x->local_id, &y->local_id) &&
-	       policy_addr_equal(&x->source, &y->source) &&
-	       ike_ts_same(&x->local_ts, &y->local_ts) &&
-	       ike_ts_same(&x->remote_ts, &y->remote_ts) &&
-	       p->kind == q->kind &&
-	       policy_addr_equal(&p->addr, &q->addr) &&
-	       policy_id_equal(&a->peer_id, &b->peer_id) &&
-	       a->tunnel->shutdown == b->tunnel->shutdown &&
-	       ike_psk_same(a->local_psk, b->local_psk) &&
-	       ike_psk_same(a->peer_psk, b->peer_psk);
-}
-
 int ike_engine_reload(struct ike_engine *e, const struct policy_config *cfg,
 		      uint64_t now_ms)
 {
 	e->now_ms = now_ms;
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		struct policy_effective pol;
-		bool keep = sa->pol.tunnel &&
-			    ike_policy_in(cfg, sa->tunnel, &pol) &&
-			    ike_pol_same(&sa->pol, &pol);
-
-		if (keep) {
-			sa->pol = pol;
+		if (sa->state != IKE_S_DEAD && sa->ops->keep(e, sa, cfg))
 			continue;
-		}
 		/* Nothing may point into the old configuration. */
 		sa->pol.tunnel = NULL;
 		sa->pol.profile = NULL;

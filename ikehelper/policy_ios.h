@@ -585,7 +585,7 @@ struct policy_v1_effective {
 size_t policy_v1_count(const struct policy_config *cfg);
 void policy_v1_effective(const struct policy_config *cfg, size_t i,
 			 struct policy_v1_effective *e);
-/* The device named ifname, or false. */
+/* The device named ifname, or false; e may be NULL (does it exist?). */
 bool policy_v1_find(const struct policy_config *cfg, const char *ifname,
 		    struct policy_v1_effective *e);
 

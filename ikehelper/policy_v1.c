@@ -18,6 +18,7 @@
  * ISAKMP policies are global in IOS: every tunnel offers all of them,
  * in priority order.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -327,11 +328,21 @@ bool policy_v1_find(const struct policy_config *cfg, const char *ifname,
 		    struct policy_v1_effective *e)
 {
 	size_t n = policy_v1_count(cfg);
+	struct policy_v1_effective *tmp = e;
+	bool found = false;
 
-	for (size_t i = 0; i < n; i++) {
-		policy_v1_effective(cfg, i, e);
-		if (!strcmp(e->ifname, ifname))
-			return true;
+	if (!n)
+		return false;
+	if (!tmp) {
+		tmp = malloc(sizeof(*tmp));
+		if (!tmp)
+			return false;
 	}
-	return false;
+	for (size_t i = 0; i < n && !found; i++) {
+		policy_v1_effective(cfg, i, tmp);
+		found = !strcmp(tmp->ifname, ifname);
+	}
+	if (!e)
+		free(tmp);
+	return found;
 }

@@ -15,6 +15,7 @@
 
 #include "crypto.h"
 #include "sa.h"
+#include "ts.h"
 
 const char *sa_addr_str(const struct sockaddr_storage *ss, char *buf,
 			size_t len)
@@ -409,4 +410,89 @@ bool sa_addr_is(const struct sockaddr_storage *ss, const struct policy_addr *a)
 		return !memcmp(&((const struct sockaddr_in6 *)ss)->sin6_addr,
 			       a->a, 16);
 	return false;
+}
+
+/* A Child SA's kernel SA: transforms, keys, selectors, lifetime. */
+static uint16_t sa_kernel_enc(uint16_t encr)
+{
+	switch (encr) {
+	case IKEV2_ENCR_DES:
+		return IKEVTI_ENC_DES_CBC;
+	case IKEV2_ENCR_3DES:
+		return IKEVTI_ENC_3DES_CBC;
+	case IKEV2_ENCR_AES_CBC:
+		return IKEVTI_ENC_AES_CBC;
+	case IKEV2_ENCR_AES_GCM_16:
+		return IKEVTI_ENC_AES_GCM_16;
+	case IKEV2_ENCR_CHACHA20_POLY1305:
+		return IKEVTI_ENC_CHACHA20_POLY1305;
+	case IKEV2_ENCR_NULL:
+		return IKEVTI_ENC_NULL;
+	}
+	return IKEVTI_ENC_UNSPEC;
+}
+
+static uint16_t sa_kernel_auth(uint16_t integ)
+{
+	switch (integ) {
+	case IKEV2_INTEG_HMAC_MD5_96:
+		return IKEVTI_AUTH_HMAC_MD5_96;
+	case IKEV2_INTEG_HMAC_SHA1_96:
+		return IKEVTI_AUTH_HMAC_SHA1_96;
+	case IKEV2_INTEG_HMAC_SHA2_256_128:
+		return IKEVTI_AUTH_HMAC_SHA256_128;
+	case IKEV2_INTEG_HMAC_SHA2_384_192:
+		return IKEVTI_AUTH_HMAC_SHA384_192;
+	case IKEV2_INTEG_HMAC_SHA2_512_256:
+		return IKEVTI_AUTH_HMAC_SHA512_256;
+	}
+	return IKEVTI_AUTH_NONE;
+}
+
+static void sa_ts_kernel(const struct pl_ts *ts, unsigned int n,
+			 struct kernel_ts *out, unsigned int *kn)
+{
+	struct pl_ts_list l;
+
+	memset(&l, 0, sizeof(l));
+	l.n = (uint8_t)(n > PL_MAX_TS ? PL_MAX_TS : n);
+	memcpy(l.ts, ts, l.n * sizeof(*ts));
+	ts_to_kernel(&l, out, kn);
+}
+
+int sa_child_kernel(const struct ike_sa *sa, const struct child_sa *c,
+		    uint32_t life, uint8_t dir, const struct secbuf *ek,
+		    const struct secbuf *ak, struct kernel_sa *ks)
+{
+
+	memset(ks, 0, sizeof(*ks));
+	ks->dir = dir;
+	ks->spi = dir == IKEVTI_DIR_IN ? c->spi_in : c->spi_out;
+	ks->enc = sa_kernel_enc(c->sel.encr);
+	ks->auth = sa_kernel_auth(c->sel.integ);
+	if (ks->enc == IKEVTI_ENC_UNSPEC || ek->len > sizeof(ks->enc_key) ||
+	    (ak && ak->len > sizeof(ks->auth_key)))
+		return -ENOTSUP;
+	memcpy(ks->enc_key, ek->data, ek->len);
+	ks->enc_key_len = ek->len;
+	if (ak && ak->len) {
+		memcpy(ks->auth_key, ak->data, ak->len);
+		ks->auth_key_len = ak->len;
+	}
+	if (c->sel.esn)
+		ks->flags |= IKEVTI_SA_F_ESN;
+	/* Single DES only as an admin asks for it (IOS esp-des). */
+	if (c->sel.encr == IKEV2_ENCR_DES)
+		ks->flags |= IKEVTI_SA_F_LEGACY;
+	/* anti-replay on: the link's window; off: none. */
+	if (!sa->pol.v.anti_replay) {
+		ks->has_replay_window = true;
+		ks->replay_window = 0;
+	}
+	ks->has_lifetime = true;
+	ks->lifetime.hard_secs = life;
+	sa_ts_kernel(c->ts_l, c->n_ts_l, ks->ts_local, &ks->n_ts_local);
+	sa_ts_kernel(c->ts_r, c->n_ts_r, ks->ts_remote, &ks->n_ts_remote);
+	ks->origin = IKEVTI_ORIGIN_NEGOTIATED;
+	return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "ike.h"
+#include "ikev1/state.h"
 #include "ikev2/state.h"
 #include "msg.h"
 #include "payload.h"
@@ -76,9 +77,11 @@ struct ike_ops {
 		      const struct sockaddr_storage *local,
 		      const struct sockaddr_storage *remote, bool natt,
 		      const uint8_t *buf, size_t len, const struct msg_hdr *h);
-	/* Start an IKE SA for a tunnel, as initiator. */
-	int (*initiate)(struct ike_engine *e,
-			const struct policy_effective *pol);
+	/*
+	 * Start an IKE SA for the tunnel, as initiator: 0, -ENOENT when the
+	 * configuration cannot bring it up (shut down, or said why).
+	 */
+	int (*initiate)(struct ike_engine *e, const char *tunnel);
 	/* Start the next queued task of sa when nothing is in flight. */
 	void (*kick)(struct ike_engine *e, struct ike_sa *sa);
 	/* The retransmit timer of sa fired: resend, or give up (-ETIMEDOUT). */
@@ -89,9 +92,25 @@ struct ike_ops {
 	bool (*dpd_on)(const struct ike_sa *sa);
 	/* Wipe and free the version's part of sa (sa itself is not freed). */
 	void (*free)(struct ike_sa *sa);
+	/* Timers of the version's own; NULL: none. */
+	uint64_t (*next_timer)(const struct ike_sa *sa);
+	void (*timers)(struct ike_engine *e, struct ike_sa *sa);
+	/*
+	 * On reload: may sa stay under the new configuration cfg?  When
+	 * it may, its policy is refreshed from cfg.
+	 */
+	bool (*keep)(struct ike_engine *e, struct ike_sa *sa,
+		     const struct policy_config *cfg);
+	/*
+	 * Deleting the IKE SA deletes its Child SAs at the peer too (IKEv2),
+	 * so on shutdown they just go; else (IKEv1) the version's DELETE
+	 * names them.
+	 */
+	bool children_die_with_ike;
 };
 
 extern const struct ike_ops ikev2_ops;
+extern const struct ike_ops ikev1_ops;
 
 struct child_sa {
 	struct child_sa *next;
@@ -169,6 +188,7 @@ struct ike_sa {
 	uint64_t created_ms, rekey_ms, expire_ms, last_rx_ms;
 	/* The version's own state: ops says which. */
 	union {
+		struct v1_ike v1;
 		struct v2_ike v2;
 	};
 };
@@ -234,6 +254,9 @@ bool ike_cac_admit_from(struct ike_engine *e,
 /* The settings of a tunnel, by name, in the current configuration. */
 bool ike_policy(struct ike_engine *e, const char *tunnel,
 		struct policy_effective *pol);
+/* The same in another configuration (reload). */
+bool ike_policy_from(const struct policy_config *cfg, const char *tunnel,
+		     struct policy_effective *pol);
 
 /* sa.c */
 struct ike_sa *sa_ike_new(struct ike_engine *e, const struct ike_ops *ops,
@@ -275,6 +298,15 @@ void sa_child_free(struct ike_engine *e, struct ike_sa *sa,
 /* Install pending_out of a half Child SA: it becomes INSTALLED. */
 int sa_child_complete(struct ike_engine *e, struct ike_sa *sa,
 		      struct child_sa *c);
+
+/*
+ * The kernel SA of one direction of c: its transform (c->sel), keys,
+ * selectors (ours first), hard lifetime of life seconds, anti-replay as
+ * the policy says.  -ENOTSUP for a transform the module lacks.
+ */
+int sa_child_kernel(const struct ike_sa *sa, const struct child_sa *c,
+		    uint32_t life, uint8_t dir, const struct secbuf *ek,
+		    const struct secbuf *ak, struct kernel_sa *ks);
 
 /* A fresh, unused inbound ESP SPI (>= 256, host byte order). */
 uint32_t sa_new_spi(struct ike_engine *e);

@@ -16,85 +16,6 @@
 
 #include "ikev2.h"
 
-static uint16_t v2_kernel_enc(uint16_t encr)
-{
-	switch (encr) {
-	case IKEV2_ENCR_3DES:
-		return IKEVTI_ENC_3DES_CBC;
-	case IKEV2_ENCR_AES_CBC:
-		return IKEVTI_ENC_AES_CBC;
-	case IKEV2_ENCR_AES_GCM_16:
-		return IKEVTI_ENC_AES_GCM_16;
-	case IKEV2_ENCR_CHACHA20_POLY1305:
-		return IKEVTI_ENC_CHACHA20_POLY1305;
-	case IKEV2_ENCR_NULL:
-		return IKEVTI_ENC_NULL;
-	}
-	return IKEVTI_ENC_UNSPEC;
-}
-
-static uint16_t v2_kernel_auth(uint16_t integ)
-{
-	switch (integ) {
-	case IKEV2_INTEG_HMAC_MD5_96:
-		return IKEVTI_AUTH_HMAC_MD5_96;
-	case IKEV2_INTEG_HMAC_SHA1_96:
-		return IKEVTI_AUTH_HMAC_SHA1_96;
-	case IKEV2_INTEG_HMAC_SHA2_256_128:
-		return IKEVTI_AUTH_HMAC_SHA256_128;
-	case IKEV2_INTEG_HMAC_SHA2_384_192:
-		return IKEVTI_AUTH_HMAC_SHA384_192;
-	case IKEV2_INTEG_HMAC_SHA2_512_256:
-		return IKEVTI_AUTH_HMAC_SHA512_256;
-	}
-	return IKEVTI_AUTH_NONE;
-}
-
-static void v2_ts_kernel(const struct pl_ts *ts, unsigned int n,
-			 struct kernel_ts *out, unsigned int *kn)
-{
-	struct pl_ts_list l;
-
-	memset(&l, 0, sizeof(l));
-	l.n = (uint8_t)(n > PL_MAX_TS ? PL_MAX_TS : n);
-	memcpy(l.ts, ts, l.n * sizeof(*ts));
-	ts_to_kernel(&l, out, kn);
-}
-
-static int v2_kernel_sa(const struct ike_sa *sa, const struct child_sa *c,
-			uint8_t dir, const struct secbuf *ek,
-			const struct secbuf *ak, struct kernel_sa *ks)
-{
-	uint32_t life = sa->pol.v.child_lifetime;
-
-	memset(ks, 0, sizeof(*ks));
-	ks->dir = dir;
-	ks->spi = dir == IKEVTI_DIR_IN ? c->spi_in : c->spi_out;
-	ks->enc = v2_kernel_enc(c->sel.encr);
-	ks->auth = v2_kernel_auth(c->sel.integ);
-	if (ks->enc == IKEVTI_ENC_UNSPEC || ek->len > sizeof(ks->enc_key) ||
-	    (ak && ak->len > sizeof(ks->auth_key)))
-		return -ENOTSUP;
-	memcpy(ks->enc_key, ek->data, ek->len);
-	ks->enc_key_len = ek->len;
-	if (ak && ak->len) {
-		memcpy(ks->auth_key, ak->data, ak->len);
-		ks->auth_key_len = ak->len;
-	}
-	if (c->sel.esn)
-		ks->flags |= IKEVTI_SA_F_ESN;
-	/* anti-replay on: the link's window; off: none. */
-	if (!sa->pol.v.anti_replay) {
-		ks->has_replay_window = true;
-		ks->replay_window = 0;
-	}
-	ks->has_lifetime = true;
-	ks->lifetime.hard_secs = life;
-	v2_ts_kernel(c->ts_l, c->n_ts_l, ks->ts_local, &ks->n_ts_local);
-	v2_ts_kernel(c->ts_r, c->n_ts_r, ks->ts_remote, &ks->n_ts_remote);
-	ks->origin = IKEVTI_ORIGIN_NEGOTIATED;
-	return 0;
-}
 
 
 bool v2_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa)
@@ -137,11 +58,11 @@ int v2_child_install(struct ike_engine *e, struct ike_sa *sa,
 	if (!in || !out)
 		goto done;
 	/* The initiator of this exchange sends with the _i keys. */
-	err = v2_kernel_sa(sa, c, IKEVTI_DIR_IN,
+	err = sa_child_kernel(sa, c, sa->pol.v.child_lifetime, IKEVTI_DIR_IN,
 			   c->initiated ? k.encr_r : k.encr_i,
 			   c->initiated ? k.integ_r : k.integ_i, in);
 	if (!err)
-		err = v2_kernel_sa(sa, c, IKEVTI_DIR_OUT,
+		err = sa_child_kernel(sa, c, sa->pol.v.child_lifetime, IKEVTI_DIR_OUT,
 				   c->initiated ? k.encr_i : k.encr_r,
 				   c->initiated ? k.integ_i : k.integ_r, out);
 	if (err)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "ikev2.h"
@@ -327,6 +328,80 @@ out:
 }
 
 
+static bool v2_list_same(const struct policy_alg_list *a,
+			  const struct policy_alg_list *b)
+{
+	return a->n == b->n && !memcmp(a->idx, b->idx, a->n);
+}
+
+static bool v2_ts_same(const struct policy_ts_list *a,
+			const struct policy_ts_list *b)
+{
+	return a->n == b->n && !memcmp(a->ts, b->ts, a->n * sizeof(a->ts[0]));
+}
+
+static bool v2_psk_same(const struct policy_psk *a, const struct policy_psk *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->key_len == b->key_len &&
+	       !CRYPTO_memcmp(a->key, b->key, a->key_len);
+}
+
+/* Did anything an established IKE SA depends on change? */
+static bool v2_pol_same(const struct policy_effective *a,
+			 const struct policy_effective *b)
+{
+	const struct policy_opts *x = &a->v, *y = &b->v;
+	const struct policy_peer *p = &a->tunnel->peer, *q = &b->tunnel->peer;
+
+	return v2_list_same(&x->sa_enc, &y->sa_enc) &&
+	       v2_list_same(&x->sa_integ, &y->sa_integ) &&
+	       v2_list_same(&x->sa_prf, &y->sa_prf) &&
+	       v2_list_same(&x->sa_dh, &y->sa_dh) &&
+	       v2_list_same(&x->child_enc, &y->child_enc) &&
+	       v2_list_same(&x->child_integ, &y->child_integ) &&
+	       v2_list_same(&x->child_pfs, &y->child_pfs) &&
+	       x->sa_lifetime == y->sa_lifetime &&
+	       x->child_lifetime == y->child_lifetime &&
+	       x->anti_replay == y->anti_replay &&
+	       x->local_auth == y->local_auth &&
+	       policy_id_equal(&x->local_id, &y->local_id) &&
+	       policy_addr_equal(&x->source, &y->source) &&
+	       v2_ts_same(&x->local_ts, &y->local_ts) &&
+	       v2_ts_same(&x->remote_ts, &y->remote_ts) &&
+	       p->kind == q->kind &&
+	       policy_addr_equal(&p->addr, &q->addr) &&
+	       policy_id_equal(&a->peer_id, &b->peer_id) &&
+	       a->tunnel->shutdown == b->tunnel->shutdown &&
+	       v2_psk_same(a->local_psk, b->local_psk) &&
+	       v2_psk_same(a->peer_psk, b->peer_psk);
+}
+
+/* On reload: an IKE SA stays when nothing it depends on changed. */
+static bool v2_keep(struct ike_engine *e, struct ike_sa *sa,
+		    const struct policy_config *cfg)
+{
+	struct policy_effective pol;
+
+	(void)e;
+	if (!sa->pol.tunnel || !ike_policy_from(cfg, sa->tunnel, &pol) ||
+	    !v2_pol_same(&sa->pol, &pol))
+		return false;
+	sa->pol = pol;
+	return true;
+}
+
+/* ike_ops.initiate: the tunnel's settings, then IKE_SA_INIT. */
+static int v2_initiate(struct ike_engine *e, const char *tunnel)
+{
+	struct policy_effective pol;
+
+	if (!ike_policy(e, tunnel, &pol) || pol.tunnel->shutdown)
+		return -ENOENT;
+	return v2_init_start(e, &pol);
+}
+
 static const char *v2_state_name(const struct ike_sa *sa)
 {
 	static const char *const steps[] = {
@@ -368,10 +443,12 @@ const struct ike_ops ikev2_ops = {
 	.version = 2,
 	.name = "IKEv2",
 	.input = v2_input,
-	.initiate = v2_init_start,
+	.initiate = v2_initiate,
 	.kick = v2_kick,
 	.retransmit = v2_retransmit,
 	.state_name = v2_state_name,
 	.dpd_on = v2_dpd_on,
 	.free = v2_free,
+	.keep = v2_keep,
+	.children_die_with_ike = true,
 };

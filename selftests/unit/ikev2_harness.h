@@ -519,6 +519,39 @@ static inline bool world_new(const char *prof_a, const char *prof_b,
 	return true;
 }
 
+/* Each side's whole configuration as text (the IOS dialect, say). */
+static inline bool world_new_text(const char *text_a, const char *text_b)
+{
+	world_free();
+	W.now = 1000000;
+	for (int i = 0; i < 2; i++) {
+		struct side *s = &W.s[i];
+		const char *text = i ? text_b : text_a;
+		struct ike_env env = {
+			.send = w_send, .log = w_log, .wallclock_ms = w_wallclock,
+		};
+		struct cfg_diags d;
+
+		s->idx = i;
+		set_addr(&s->addr, i ? addr_b : addr_a, 500);
+		s->fb.be.ops = &fb_ops;
+		memset(&d, 0, sizeof(d));
+		s->cfg = cfg_load_text(i ? "b.conf" : "a.conf", text,
+				       strlen(text), &d);
+		if (!s->cfg)
+			cfg_diags_print(&d, stdout);
+		cfg_diags_free(&d);
+		if (!s->cfg)
+			return false;
+		env.ctx = s;
+		env.be = &s->fb.be;
+		s->e = ike_engine_new(&env, s->cfg, W.now);
+		if (!s->e)
+			return false;
+	}
+	return true;
+}
+
 /* ---- what the engines say ---------------------------------------------- */
 
 struct ike_view {
@@ -531,7 +564,8 @@ static inline int view_ike_fn(const struct ike_sa_info *i, void *arg)
 	struct ike_view *v = arg;
 
 	v->n++;
-	if (!strcmp(i->state, "ESTABLISHED"))
+	/* IKEv1 SAs are named as IOS does: "QM_IDLE" is up. */
+	if (!strcmp(i->state, "ESTABLISHED") || !strcmp(i->state, "QM_IDLE"))
 		v->established++;
 	v->last = *i;
 	return 0;

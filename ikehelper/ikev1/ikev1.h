@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The IKEv1 exchanges (RFC 2409), one file each, as strongSwan's tasks:
+ * Main Mode (main_mode.c) and Aggressive Mode (aggressive.c) make the
+ * ISAKMP SA, Quick Mode (quick_mode.c) the IPsec SAs, Informational
+ * exchanges (informational.c) carry DELETE, notifies and DPD.  phase1.c
+ * holds what both phase 1 modes share; message.c the header, sealing,
+ * sending and retransmission; dispatch.c the checks every message goes
+ * through before an exchange sees it (cookies, duplicates, decryption,
+ * the payload rules of ikev1/rules.h), the task scheduler and the
+ * engine's version table (ikev1_ops).
+ *
+ * The codec is ikev1/payload.h, xform.h, rules.h, crypt.h; the keys
+ * keymat_v1.h; the configuration policy_ios.h.
+ */
+#ifndef IKEHELPER_IKEV1_IKEV1_H
+#define IKEHELPER_IKEV1_IKEV1_H
+
+#include "../keymat_v1.h"
+#include "../policy_ios.h"
+#include "../sa.h"
+#include "crypt.h"
+#include "err.h"
+#include "names_v1.h"
+#include "payload.h"
+#include "rules.h"
+#include "vid.h"
+#include "xform.h"
+
+#define V1_NONCE_LEN	32		/* ours: at least the PRF's key */
+#define V1_DELETE_GRACE	5		/* s before a rekeyed IPsec SA goes */
+#define V1_QM_TIMEOUT	30		/* s a Quick Mode may take */
+#define V1_DPD_RETRIES	5		/* R-U-THERE sent before a peer is dead */
+
+/* dispatch.c */
+
+void v1_kick(struct ike_engine *e, struct ike_sa *sa);
+/* A new phase 1 to replace old (ISAKMP SA rekey). */
+int v1_rekey_start(struct ike_engine *e, struct ike_sa *old);
+
+static inline bool v1_at(const struct ike_sa *sa, uint8_t step)
+{
+	return sa->state == IKE_S_CONNECTING && sa->v1.step == step;
+}
+
+static inline void v1_step(struct ike_sa *sa, uint8_t step)
+{
+	sa->state = IKE_S_CONNECTING;
+	sa->v1.step = step;
+}
+
+/* A Message ID seen before on sa (a replay), or record it. */
+bool v1_mid_seen(struct ike_sa *sa, uint32_t msgid);
+void v1_mid_add(struct ike_sa *sa, uint32_t msgid);
+
+/* message.c */
+
+/* The first payload of type in m (validated), or NULL. */
+static inline const struct msg_payload *v1_pl(const struct msg *m,
+					      uint8_t type)
+{
+	return msg_find(m, type, 0);
+}
+
+/* An ID payload's body (type, protocol, port, data) into buf; 0: no room. */
+size_t v1_id_body(const struct v1pl_id *id, uint8_t *buf, size_t cap);
+
+void v1_hdr(const struct ike_sa *sa, uint8_t exchange, uint8_t flags,
+	    uint32_t msgid, struct msg_hdr *h);
+int v1_send_raw(struct ike_engine *e, struct ike_sa *sa, const uint8_t *buf,
+		size_t len);
+/*
+ * Send buf as our message that waits for an answer: kept and resent at
+ * the policy's intervals (task says what the answer is for).
+ */
+int v1_send_request(struct ike_engine *e, struct ike_sa *sa,
+		    const uint8_t *buf, size_t len, uint8_t task);
+/* Send buf as the answer to the peer's last message: kept for resends. */
+int v1_send_reply(struct ike_engine *e, struct ike_sa *sa, const uint8_t *buf,
+		  size_t len);
+int v1_retransmit(struct ike_engine *e, struct ike_sa *sa);
+/* A fresh random Message ID, never 0 nor one seen on sa. */
+uint32_t v1_new_msgid(struct ike_sa *sa);
+/*
+ * Seal b (built with the E flag set) with sa's key and iv; the message is
+ * then in e->out, *len bytes, and iv's pending block confirmed.
+ */
+int v1_seal(struct ike_engine *e, struct ike_sa *sa, struct v1crypt_iv *iv,
+	    struct msg_builder *b, size_t *len);
+/* SHA-256 of a datagram, to recognise a retransmission. */
+bool v1_dgram_hash(const uint8_t *buf, size_t len, uint8_t out[32]);
+/*
+ * Answer an unprotected phase 1 message we cannot accept with the notify
+ * RFC 2408 gives (its cookies as SPI); nothing is kept.
+ */
+void v1_notify_clear(struct ike_engine *e, const struct sockaddr_storage *local,
+		     const struct sockaddr_storage *remote, bool natt,
+		     const struct msg_hdr *req, uint16_t type);
+
+/* phase1.c */
+
+/* Our phase 1 offer: every ISAKMP policy of the tunnel, in order. */
+int v1_p1_offer(const struct ike_sa *sa, struct v1pl_sa *offer);
+/*
+ * The responder's choice: the first of our policies (in priority order)
+ * that one of the offer's transforms matches, as IOS picks; its lifetime
+ * is the lower one.  Fills sa->v1.xf and the answer to send.  -ENOENT
+ * with a log line when none matches.
+ */
+int v1_p1_choose(struct ike_engine *e, struct ike_sa *sa,
+		 const struct v1pl_sa *offer, struct v1pl_sa *answer);
+/* The initiator checks the answer is one transform of its offer. */
+int v1_p1_check_answer(struct ike_sa *sa, const struct v1pl_sa *answer);
+/* Our KE and nonce for sa->v1.xf.group (sa->dh, sa->v1.ni or nr). */
+int v1_p1_ke_nonce(struct ike_sa *sa, bool initiator, struct v1pl_data *ke,
+		   struct v1pl_data *nonce);
+/* Keep the peer's KE and nonce; derive g^xy. */
+int v1_p1_peer_ke(struct ike_sa *sa, const struct v1pl_data *ke,
+		  const struct v1pl_data *nonce);
+/* SKEYID and its keys from psk, the encryption key and the phase 1 IV. */
+int v1_p1_keys(struct ike_sa *sa, const uint8_t *psk, size_t psk_len);
+/* Our phase 1 ID (IOS "crypto isakmp identity", profile self-identity). */
+void v1_p1_our_id(const struct ike_sa *sa, struct v1pl_id *id, uint8_t *buf);
+/* The peer's phase 1 ID as a policy ID (address, FQDN, user FQDN, key ID). */
+bool v1_p1_policy_id(const struct v1pl_id *id, struct policy_id *out);
+/* HASH_I or HASH_R over id_b into out; its length. */
+size_t v1_p1_hash(const struct ike_sa *sa, bool responder, const uint8_t *id_b,
+		  size_t id_len, uint8_t *out);
+/* Our vendor IDs (DPD; the others are recognised, not claimed). */
+void v1_p1_add_vids(struct msg_builder *b);
+/* Note the peer's vendor IDs. */
+void v1_p1_peer_vids(struct ike_engine *e, struct ike_sa *sa,
+		     const struct msg *m);
+/* The phase 1 exchange is over: free what only it needed, go up. */
+void v1_p1_done(struct ike_engine *e, struct ike_sa *sa);
+/* The local address as the policy sees it. */
+void v1_where(const struct ike_sa *sa, struct policy_v1_where *w,
+	      struct policy_addr *peer);
+/* Load the tunnel's resolved policy into sa (v1.eff and sa->pol). */
+int v1_set_policy(struct ike_sa *sa, const struct policy_v1_effective *eff);
+/* The device of a peer that just authenticated as responder, or NULL. */
+bool v1_find_tunnel(struct ike_engine *e, const struct ike_sa *sa,
+		    struct policy_v1_effective *eff);
+
+/* main_mode.c */
+int v1_mm_start(struct ike_engine *e, struct ike_sa *sa);
+void v1_mm_request1(struct ike_engine *e, const struct sockaddr_storage *local,
+		    const struct sockaddr_storage *remote, bool natt,
+		    const struct msg *m);
+void v1_mm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
+
+/* aggressive.c */
+int v1_am_start(struct ike_engine *e, struct ike_sa *sa);
+void v1_am_request1(struct ike_engine *e, const struct sockaddr_storage *local,
+		    const struct sockaddr_storage *remote, bool natt,
+		    const struct msg *m);
+void v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
+
+/* quick_mode.c */
+/* A Quick Mode for a new Child SA, or to rekey c. */
+int v1_qm_start(struct ike_engine *e, struct ike_sa *sa, struct child_sa *c);
+void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
+/* Resend a responder's QM2, or give it up. */
+void v1_qm_timers(struct ike_engine *e, struct ike_sa *sa);
+uint64_t v1_qm_next_timer(const struct ike_sa *sa);
+void v1_qm_free(struct v1_qm *qm);
+void v1_child_timers(struct ike_engine *e, struct ike_sa *sa,
+		     struct child_sa *c, uint32_t life_s);
+
+/* informational.c */
+/* DELETE of c's IPsec SAs, or of the ISAKMP SA; a notify. */
+int v1_delete_child_start(struct ike_engine *e, struct ike_sa *sa,
+			  struct child_sa *c);
+int v1_delete_ike_start(struct ike_engine *e, struct ike_sa *sa);
+int v1_dpd_start(struct ike_engine *e, struct ike_sa *sa);
+/* Send one protected Informational with payloads the builder adds. */
+int v1_info_send(struct ike_engine *e, struct ike_sa *sa,
+		 void (*add)(struct msg_builder *b, void *arg), void *arg,
+		 bool request, uint8_t task);
+void v1_info_input(struct ike_engine *e, struct ike_sa *sa,
+		   const struct msg *m);
+/* INITIAL-CONTACT from the peer: drop our other SAs with it. */
+void v1_initial_contact(struct ike_engine *e, struct ike_sa *sa);
+
+extern const struct ike_ops ikev1_ops;
+
+#endif /* IKEHELPER_IKEV1_IKEV1_H */

@@ -1,0 +1,1018 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Quick Mode (RFC 2409 5.5): the IPsec SAs, both roles, with and without
+ * PFS, for a new pair of IPsec SAs or to rekey one.
+ *
+ *	I -> R	QM1  HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr]
+ *	R -> I	QM2  HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr]
+ *				[, N(RESPONDER-LIFETIME)]
+ *	I -> R	QM3  HDR*, HASH(3)
+ *
+ * The responder installs its inbound SA when it sends QM2 (the initiator
+ * may send at once) and its outbound one on QM3; it resends QM2 until
+ * QM3 comes.  The initiator installs both on QM2, unless the responder
+ * set the commit bit: then its outbound SA waits for CONNECTED.  The
+ * lower lifetime wins, as IOS does: a responder with a lower one says so
+ * in RESPONDER-LIFETIME.  A rekey makes a new pair and deletes the old
+ * one V1_DELETE_GRACE seconds later, so no packet in flight is lost.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "../ts.h"
+#include "ikev1.h"
+
+void v1_qm_free(struct v1_qm *qm)
+{
+	if (!qm)
+		return;
+	secbuf_free(qm->ni);
+	secbuf_free(qm->nr);
+	crypto_dh_free(qm->dh);
+	secbuf_free(qm->gxy);
+	free(qm->out);
+	secbuf_wipe(qm, sizeof(*qm));
+	free(qm);
+}
+
+static struct v1_qm *v1_qm_new(struct ike_sa *sa, uint32_t msgid,
+			       bool initiator)
+{
+	struct v1_qm *qm;
+	unsigned int i;
+
+	for (i = 0; i < V1_QM_MAX && sa->v1.qm[i]; i++)
+		;
+	if (i == V1_QM_MAX)
+		return NULL;
+	qm = calloc(1, sizeof(*qm));
+	if (!qm)
+		return NULL;
+	qm->msgid = msgid;
+	qm->initiator = initiator;
+	qm->next_ms = IKE_NO_TIMER;
+	if (v1crypt_iv_phase2(&qm->iv, &sa->v1.key, &sa->v1.iv, msgid)) {
+		free(qm);
+		return NULL;
+	}
+	sa->v1.qm[i] = qm;
+	return qm;
+}
+
+static void v1_qm_drop(struct ike_sa *sa, struct v1_qm *qm)
+{
+	for (unsigned int i = 0; i < V1_QM_MAX; i++)
+		if (sa->v1.qm[i] == qm)
+			sa->v1.qm[i] = NULL;
+	v1_qm_free(qm);
+}
+
+static struct v1_qm *v1_qm_find(struct ike_sa *sa, uint32_t msgid)
+{
+	for (unsigned int i = 0; i < V1_QM_MAX; i++)
+		if (sa->v1.qm[i] && sa->v1.qm[i]->msgid == msgid)
+			return sa->v1.qm[i];
+	return NULL;
+}
+
+/* A transform set as an ESP transform (ikev1/xform.h); false for SEAL. */
+static bool v1_tset_xf(const struct policy_transform_set *t,
+		       const struct policy_v1_effective *eff,
+		       struct v1xf_esp *xf)
+{
+	static const uint16_t integ[POLICY_ESP_AUTH_COUNT] = {
+		[POLICY_ESP_AUTH_NONE] = IKEV2_INTEG_NONE,
+		[POLICY_ESP_AUTH_MD5] = IKEV2_INTEG_HMAC_MD5_96,
+		[POLICY_ESP_AUTH_SHA1] = IKEV2_INTEG_HMAC_SHA1_96,
+		[POLICY_ESP_AUTH_SHA256] = IKEV2_INTEG_HMAC_SHA2_256_128,
+		[POLICY_ESP_AUTH_SHA384] = IKEV2_INTEG_HMAC_SHA2_384_192,
+		[POLICY_ESP_AUTH_SHA512] = IKEV2_INTEG_HMAC_SHA2_512_256,
+	};
+	const struct policy_v1_alg *g;
+
+	memset(xf, 0, sizeof(*xf));
+	switch (t->enc) {
+	case POLICY_ESP_ENC_DES:
+		xf->encr = IKEV2_ENCR_DES;
+		break;
+	case POLICY_ESP_ENC_3DES:
+		xf->encr = IKEV2_ENCR_3DES;
+		break;
+	case POLICY_ESP_ENC_AES:
+		xf->encr = IKEV2_ENCR_AES_CBC;
+		xf->encr_bits = t->enc_bits ? t->enc_bits : 128;
+		break;
+	case POLICY_ESP_ENC_GCM:
+		xf->encr = IKEV2_ENCR_AES_GCM_16;
+		xf->encr_bits = t->enc_bits ? t->enc_bits : 128;
+		break;
+	case POLICY_ESP_ENC_NULL:
+		xf->encr = IKEV2_ENCR_NULL;
+		break;
+	default:
+		return false;	/* SEAL, or authentication only */
+	}
+	if (t->auth >= POLICY_ESP_AUTH_COUNT ||
+	    (t->auth == POLICY_ESP_AUTH_NONE && xf->encr != IKEV2_ENCR_AES_GCM_16))
+		return false;
+	xf->integ = integ[t->auth];
+	xf->encap = IKEV1_ENCAP_TUNNEL;
+	if (eff->pfs) {
+		g = policy_v1_alg(POLICY_V1_KIND_GROUP, eff->pfs - 1u);
+		if (!g)
+			return false;
+		xf->group = g->value;
+	}
+	xf->life_secs = eff->seconds;
+	xf->life_kbytes = eff->kb;
+	return true;
+}
+
+static bool v1_esp_same(const struct v1xf_esp *a, const struct v1xf_esp *b)
+{
+	return a->encr == b->encr && a->encr_bits == b->encr_bits &&
+	       a->integ == b->integ && a->group == b->group &&
+	       (!b->encap || b->encap == IKEV1_ENCAP_TUNNEL);
+}
+
+static uint32_t v1_min(uint32_t a, uint32_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/* A selector pair of the policy as pl_ts, ours and the peer's. */
+static void v1_pair_ts(const struct policy_ts *t, struct pl_ts *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = t->family == AF_INET6 ? IKEV2_TS_IPV6_ADDR_RANGE :
+					    IKEV2_TS_IPV4_ADDR_RANGE;
+	out->proto = t->proto;
+	out->start_port = t->port_start;
+	out->end_port = t->port_end;
+	memcpy(out->start, t->start, 16);
+	memcpy(out->end, t->end, 16);
+}
+
+static void v1_id_ts(const struct v1pl_id *id, struct pl_ts *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = id->family == AF_INET6 ? IKEV2_TS_IPV6_ADDR_RANGE :
+					     IKEV2_TS_IPV4_ADDR_RANGE;
+	out->proto = id->proto;
+	out->start_port = id->port;
+	out->end_port = id->port ? id->port : 0xffff;
+	memcpy(out->start, id->start, 16);
+	memcpy(out->end, id->end, 16);
+}
+
+static int v1_ts_id(const struct pl_ts *t, struct v1pl_id *id, uint8_t *buf)
+{
+	uint8_t fam = t->type == IKEV2_TS_IPV6_ADDR_RANGE ? AF_INET6 : AF_INET;
+	uint16_t port = t->start_port == t->end_port ? t->start_port : 0;
+
+	return v1pl_id_from_range(id, buf, fam, t->start, t->end, t->proto,
+				  port) ? -EINVAL : 0;
+}
+
+static int v1_child_set_ts(struct child_sa *c, const struct pl_ts *l,
+			   const struct pl_ts *r)
+{
+	struct pl_ts *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return -ENOMEM;
+	}
+	*a = *l;
+	*b = *r;
+	free(c->ts_l);
+	free(c->ts_r);
+	c->ts_l = a;
+	c->ts_r = b;
+	c->n_ts_l = c->n_ts_r = 1;
+	return 0;
+}
+
+void v1_child_timers(struct ike_engine *e, struct ike_sa *sa,
+		     struct child_sa *c, uint32_t life_s)
+{
+	uint64_t margin = sa->pol.child_rekey_margin;
+
+	if (margin * 2 > life_s)
+		margin = life_s / 4;
+	c->created_ms = e->now_ms;
+	c->expire_ms = e->now_ms + 1000ull * life_s;
+	/*
+	 * Either end may rekey; the one that made the pair goes first, the
+	 * other later, so that two rekeys rarely cross.
+	 */
+	c->rekey_ms = e->now_ms +
+		1000ull * (life_s - (c->initiated ? margin : margin / 2));
+}
+
+/*
+ * The keys of c from KEYMAT and its kernel SAs: the inbound one, and the
+ * outbound one unless it must wait (responder before QM3, commit bit).
+ */
+static int v1_child_install(struct ike_engine *e, struct ike_sa *sa,
+			    struct child_sa *c, struct v1_qm *qm,
+			    bool out_now)
+{
+	struct keymat_v1_sa kin = { 0 }, kout = { 0 };
+	struct kernel_sa *in = calloc(1, sizeof(*in));
+	struct kernel_sa *out = calloc(1, sizeof(*out));
+	struct backend *be = e->env.be;
+	struct secbuf *gqm = NULL;
+	uint8_t spi[4];
+	int err = -ENOMEM;
+
+	if (!in || !out)
+		goto done;
+	gqm = qm->group ? qm->gxy : NULL;
+	msg_set32(spi, c->spi_in);
+	err = keymat_v1_esp_sa(sa->v1.prf, sa->v1.km.skeyid_d, gqm, spi,
+			       qm->ni->data, qm->ni->len, qm->nr->data,
+			       qm->nr->len, qm->xf.encr, qm->xf.encr_bits,
+			       qm->xf.integ, &kin);
+	msg_set32(spi, c->spi_out);
+	if (!err)
+		err = keymat_v1_esp_sa(sa->v1.prf, sa->v1.km.skeyid_d, gqm, spi,
+				       qm->ni->data, qm->ni->len, qm->nr->data,
+				       qm->nr->len, qm->xf.encr,
+				       qm->xf.encr_bits, qm->xf.integ, &kout);
+	if (!err)
+		err = sa_child_kernel(sa, c, qm->life_s, IKEVTI_DIR_IN, kin.encr,
+				      kin.integ, in);
+	if (!err)
+		err = sa_child_kernel(sa, c, qm->life_s, IKEVTI_DIR_OUT,
+				      kout.encr, kout.integ, out);
+	if (err)
+		goto done;
+	if (qm->life_kb) {
+		in->lifetime.hard_bytes = 1024ull * qm->life_kb;
+		out->lifetime.hard_bytes = 1024ull * qm->life_kb;
+	}
+	in->cookie = out->cookie = c->spi_in;
+	err = be ? be->ops->sa_add(be, sa->tunnel, in) : 0;
+	if (err)
+		goto done;
+	c->in_installed = true;
+	if (out_now) {
+		err = be ? be->ops->sa_add(be, sa->tunnel, out) : 0;
+		if (err)
+			goto done;
+		c->out_installed = true;
+		c->state = CHILD_S_INSTALLED;
+	} else {
+		/* Added by sa_child_complete() when the peer confirms. */
+		c->pending_out = out;
+		out = NULL;
+		c->state = CHILD_S_HALF;
+	}
+	e->stats.child_sa_created++;
+	sa_event(e, sa->tunnel, "IPsec SA created, in 0x%08x out 0x%08x",
+		 c->spi_in, c->spi_out);
+	v1_child_timers(e, sa, c, qm->life_s);
+done:
+	keymat_v1_sa_free(&kin);
+	keymat_v1_sa_free(&kout);
+	if (in) {
+		secbuf_wipe(in, sizeof(*in));
+		free(in);
+	}
+	if (out) {
+		secbuf_wipe(out, sizeof(*out));
+		free(out);
+	}
+	return err;
+}
+
+/* Write HASH over the message after it, once b holds everything. */
+static void v1_qm_fill_hash(struct msg_builder *b, size_t hlen,
+			    int (*fn)(struct ike_sa *, struct v1_qm *,
+				      const uint8_t *, size_t, uint8_t *),
+			    struct ike_sa *sa, struct v1_qm *qm)
+{
+	uint8_t *hash = b->buf + MSG_HDR_LEN + MSG_GENERIC_LEN;
+	size_t off = MSG_HDR_LEN + MSG_GENERIC_LEN + hlen;
+
+	if (!b->err && b->len >= off && fn(sa, qm, b->buf + off, b->len - off,
+					   hash))
+		msg_build_fail(b, MSG_E_CRYPTO);
+}
+
+static int v1_hash1_fn(struct ike_sa *sa, struct v1_qm *qm, const uint8_t *rest,
+		       size_t len, uint8_t *out)
+{
+	return keymat_v1_hash1(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
+			       rest, len, out);
+}
+
+static int v1_hash2_fn(struct ike_sa *sa, struct v1_qm *qm, const uint8_t *rest,
+		       size_t len, uint8_t *out)
+{
+	return keymat_v1_hash2(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
+			       qm->ni->data, qm->ni->len, rest, len, out);
+}
+
+/* A HASH payload of the PRF's length, filled in later. */
+static void v1_add_hash_room(struct msg_builder *b, size_t hlen)
+{
+	static const uint8_t zero[CRYPTO_PRF_MAX];
+	struct v1pl_data d = { .data = zero, .len = hlen };
+
+	v1pl_add_data(b, IKEV1_PL_HASH, &d);
+}
+
+int v1_qm_start(struct ike_engine *e, struct ike_sa *sa, struct child_sa *old)
+{
+	const struct policy_v1_effective *eff = sa->v1.eff;
+	size_t hlen = crypto_prf_len(sa->v1.prf), len;
+	struct v1pl_sa *offer = calloc(1, sizeof(*offer));
+	uint8_t pub[CRYPTO_DH_PUB_MAX], idb[2][32], spi[4];
+	struct v1pl_data nonce, ke;
+	struct v1pl_id ids[2];
+	struct pl_ts tl, tr;
+	struct msg_builder b;
+	struct v1_qm *qm;
+	struct msg_hdr h;
+	int err = -ENOMEM;
+
+	if (!offer)
+		return -ENOMEM;
+	qm = v1_qm_new(sa, v1_new_msgid(sa), true);
+	if (!qm)
+		goto fail;
+	qm->rekeys = old;
+	qm->spi_in = sa_new_spi(e);
+	msg_set32(spi, qm->spi_in);
+	offer->doi = IKEV1_DOI_IPSEC;
+	offer->situation = IKEV1_SIT_IDENTITY_ONLY;
+	offer->n_prop = 1;
+	offer->prop[0].num = 1;
+	offer->prop[0].proto = IKEV1_PROTO_IPSEC_ESP;
+	offer->prop[0].spi_size = 4;
+	memcpy(offer->prop[0].spi, spi, 4);
+	for (unsigned int i = 0; i < eff->n_tset; i++) {
+		struct v1xf_esp xf;
+
+		if (!v1_tset_xf(eff->tset[i], eff, &xf)) {
+			sa_log(e, LOG_NOTICE, "%s: transform set %s: %s is not implemented by the ikevti module yet; not offered",
+			       sa->tunnel, eff->tset[i]->name,
+			       policy_esp_enc_name(eff->tset[i]->enc));
+			continue;
+		}
+		if (v1xf_esp_encode(&xf, (uint8_t)(offer->n_xf + 1),
+				    &offer->xf[offer->n_xf]))
+			offer->n_xf++;
+		qm->group = xf.group;
+		qm->life_s = xf.life_secs;
+		qm->life_kb = xf.life_kbytes;
+	}
+	offer->prop[0].n_xf = offer->n_xf;
+	if (!offer->n_xf) {
+		err = -ENOTSUP;
+		sa_log(e, LOG_ERR, "%s: no transform set the module can do: the IPsec SA cannot come up",
+		       sa->tunnel);
+		goto fail;
+	}
+	qm->ni = secbuf_new(V1_NONCE_LEN);
+	if (!qm->ni || crypto_random(qm->ni->data, qm->ni->len))
+		goto fail;
+	if (qm->group) {
+		qm->dh = crypto_dh_new(qm->group);
+		ke.len = crypto_dh_pub_len(qm->group);
+		if (!qm->dh || crypto_dh_public(qm->dh, pub, ke.len))
+			goto fail;
+		ke.data = pub;
+	}
+	/* Old pair: its selectors; new: the policy's first pair. */
+	if (old && old->n_ts_l && old->n_ts_r) {
+		tl = old->ts_l[0];
+		tr = old->ts_r[0];
+	} else {
+		v1_pair_ts(&eff->ts[0].local, &tl);
+		v1_pair_ts(&eff->ts[0].remote, &tr);
+	}
+	if (v1_ts_id(&tl, &ids[0], idb[0]) || v1_ts_id(&tr, &ids[1], idb[1])) {
+		err = -EINVAL;
+		goto fail;
+	}
+	nonce.data = qm->ni->data;
+	nonce.len = qm->ni->len;
+	v1_hdr(sa, IKEV1_EXCH_QUICK, IKEV1_FLAG_ENCRYPTION, qm->msgid, &h);
+	msg_build_init(&b, e->out, sizeof(e->out), &h);
+	v1_add_hash_room(&b, hlen);
+	v1pl_add_sa(&b, offer);
+	v1pl_add_data(&b, IKEV1_PL_NONCE, &nonce);
+	if (qm->group)
+		v1pl_add_data(&b, IKEV1_PL_KE, &ke);
+	v1pl_add_id(&b, &ids[0]);
+	v1pl_add_id(&b, &ids[1]);
+	v1_qm_fill_hash(&b, hlen, v1_hash1_fn, sa, qm);
+	err = v1_seal(e, sa, &qm->iv, &b, &len);
+	if (err)
+		goto fail;
+	free(offer);
+	qm->expire_ms = e->now_ms + 1000ull * V1_QM_TIMEOUT;
+	sa_log(e, LOG_INFO, "%s: Quick Mode %08x started%s", sa->tunnel,
+	       qm->msgid, old ? " (rekey)" : "");
+	if (old)
+		old->state = CHILD_S_REKEYING;
+	return v1_send_request(e, sa, e->out, len,
+			       old ? TASK_CHILD_REKEY : TASK_CHILD_CREATE);
+fail:
+	free(offer);
+	if (qm)
+		v1_qm_drop(sa, qm);
+	return err;
+}
+
+/* The RESPONDER-LIFETIME data: life type and duration attributes. */
+static size_t v1_life_attrs(uint32_t secs, uint32_t kb, uint8_t *buf)
+{
+	size_t n = 0;
+
+	if (secs) {
+		msg_set16(buf + n, 0x8000 | IKEV1_ATTR_SA_LIFE_TYPE);
+		msg_set16(buf + n + 2, IKEV1_LIFE_SECONDS);
+		msg_set16(buf + n + 4, IKEV1_ATTR_SA_LIFE_DURATION);
+		msg_set16(buf + n + 6, 4);
+		msg_set32(buf + n + 8, secs);
+		n += 12;
+	}
+	if (kb) {
+		msg_set16(buf + n, 0x8000 | IKEV1_ATTR_SA_LIFE_TYPE);
+		msg_set16(buf + n + 2, IKEV1_LIFE_KILOBYTES);
+		msg_set16(buf + n + 4, IKEV1_ATTR_SA_LIFE_DURATION);
+		msg_set16(buf + n + 6, 4);
+		msg_set32(buf + n + 8, kb);
+		n += 12;
+	}
+	return n;
+}
+
+/* Read what a RESPONDER-LIFETIME says; each attribute checked in bounds. */
+static void v1_read_life(const struct v1pl_notify *n, uint32_t *secs,
+			 uint32_t *kb)
+{
+	const uint8_t *p = n->data, *end = n->data + n->len;
+	uint16_t type = 0;
+
+	while (end - p >= 4) {
+		uint16_t t = msg_get16(p), v = msg_get16(p + 2);
+		uint64_t val = v;
+
+		if (t & 0x8000) {
+			p += 4;
+		} else {
+			if ((size_t)(end - p) < 4u + v || v > 8)
+				return;
+			val = 0;
+			for (unsigned int i = 0; i < v; i++)
+				val = val << 8 | p[4 + i];
+			p += 4 + v;
+		}
+		t &= 0x7fff;
+		if (t == IKEV1_ATTR_SA_LIFE_TYPE)
+			type = (uint16_t)val;
+		else if (t == IKEV1_ATTR_SA_LIFE_DURATION && val <= UINT32_MAX) {
+			if (type == IKEV1_LIFE_SECONDS)
+				*secs = v1_min(*secs, (uint32_t)val);
+			else if (type == IKEV1_LIFE_KILOBYTES)
+				*kb = v1_min(*kb, (uint32_t)val);
+		}
+	}
+}
+
+/* Decrypt m with qm's IV and check its first payload is a HASH: rest. */
+static int v1_qm_open(struct ike_engine *e, struct ike_sa *sa,
+		      struct v1_qm *qm, const struct msg *m, uint8_t step,
+		      struct msg *inner, struct v1crypt_iv *iv,
+		      struct v1pl_data *hash, const uint8_t **rest,
+		      size_t *rest_len)
+{
+	size_t pad;
+
+	*iv = qm->iv;
+	if (!m->v1_encrypted ||
+	    v1crypt_decrypt(&sa->v1.key, iv, m, e->plain, sizeof(e->plain),
+			    inner, &pad)) {
+		e->stats.decrypt_failed++;
+		return -EBADMSG;
+	}
+	if (v1rules_check(IKEV1_EXCH_QUICK, step, true, inner) ||
+	    inner->n < 1 || inner->pl[0].type != IKEV1_PL_HASH ||
+	    v1pl_hash_parse(&inner->pl[0], hash)) {
+		e->stats.malformed++;
+		return -EBADMSG;
+	}
+	v1pl_after(inner, &inner->pl[0], rest, rest_len);
+	return 0;
+}
+
+/* Send a protected notify about a Quick Mode we refuse. */
+struct v1_qm_refusal {
+	uint16_t type;
+	uint8_t spi[4];
+	bool has_spi;
+};
+
+static void v1_add_refusal(struct msg_builder *b, void *arg)
+{
+	const struct v1_qm_refusal *r = arg;
+	struct v1pl_notify n = {
+		.doi = IKEV1_DOI_IPSEC, .proto = IKEV1_PROTO_IPSEC_ESP,
+		.spi_size = r->has_spi ? 4 : 0, .type = r->type,
+		.spi = r->has_spi ? r->spi : NULL,
+	};
+
+	v1pl_add_notify(b, &n);
+}
+
+static void v1_qm_refuse(struct ike_engine *e, struct ike_sa *sa,
+			 uint16_t type, const char *why)
+{
+	struct v1_qm_refusal r = { .type = type };
+
+	sa_log(e, LOG_NOTICE, "%s: Quick Mode refused: %s", sa->tunnel, why);
+	v1_info_send(e, sa, v1_add_refusal, &r, false, 0);
+}
+
+/* QM1 at the responder: choose, install inbound, send QM2. */
+static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
+		     const struct msg *m)
+{
+	const struct policy_v1_effective *eff = sa->v1.eff;
+	size_t hlen = crypto_prf_len(sa->v1.prf), len, rest_len;
+	struct msg *inner = malloc(sizeof(*inner));
+	struct v1pl_sa *offer = malloc(sizeof(*offer));
+	struct v1pl_sa *answer = malloc(sizeof(*answer));
+	uint8_t want[CRYPTO_PRF_MAX], pub[CRYPTO_DH_PUB_MAX], life[24];
+	const struct msg_payload *pid;
+	struct v1pl_data hash, pno, pke, nonce, ke;
+	struct v1pl_id ids[2];
+	struct pl_ts tl, tr, pl, pr;
+	struct v1_qm_refusal rl;
+	struct v1crypt_iv iv;
+	struct child_sa *c = NULL;
+	struct msg_builder b;
+	const uint8_t *rest;
+	struct v1_qm *qm;
+	struct msg_hdr h;
+	bool chosen = false, has_ids;
+	unsigned int i, x;
+	uint32_t our_s = 0, our_kb = 0;
+
+	qm = inner && offer && answer ? v1_qm_new(sa, m->hdr.msgid, false) : NULL;
+	if (!qm)
+		goto out;
+	if (v1_qm_open(e, sa, qm, m, 1, inner, &iv, &hash, &rest, &rest_len) ||
+	    keymat_v1_hash1(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid, rest,
+			    rest_len, want) ||
+	    keymat_v1_hash_equal(sa->v1.prf, want, hash.data, hash.len)) {
+		/* Not authentic: no answer, nothing kept (RFC 2408 5.5). */
+		e->stats.malformed++;
+		v1_qm_drop(sa, qm);
+		goto out;
+	}
+	qm->iv = iv;
+	v1crypt_iv_confirm(&qm->iv);
+	v1_mid_add(sa, qm->msgid);
+	if (!v1_dgram_hash(m->raw, m->raw_len, qm->last_hash) ||
+	    v1pl_sa_parse(v1_pl(inner, IKEV1_PL_SA), offer) ||
+	    v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno)) {
+		e->stats.malformed++;
+		v1_qm_refuse(e, sa, IKEV1_N_PAYLOAD_MALFORMED, "malformed QM1");
+		v1_qm_drop(sa, qm);
+		goto out;
+	}
+	/* IDci is the peer's side, IDcr ours; none: the two hosts. */
+	pid = v1_pl(inner, IKEV1_PL_ID);
+	has_ids = pid != NULL;
+	v1_pair_ts(&eff->ts[0].local, &tl);
+	v1_pair_ts(&eff->ts[0].remote, &tr);
+	if (has_ids) {
+		if (v1pl_id_parse(pid, &ids[0]) ||
+		    v1pl_id_parse(msg_find(inner, IKEV1_PL_ID, 1), &ids[1]) ||
+		    !ids[0].family || !ids[1].family) {
+			v1_qm_refuse(e, sa, IKEV1_N_INVALID_ID_INFORMATION,
+				     "QM1 IDs are not addresses");
+			v1_qm_drop(sa, qm);
+			goto out;
+		}
+		v1_id_ts(&ids[0], &pr);
+		v1_id_ts(&ids[1], &pl);
+	} else {
+		pl = tl;
+		pr = tr;
+	}
+	{
+		struct pl_ts_list sub, sup;
+
+		memset(&sub, 0, sizeof(sub));
+		memset(&sup, 0, sizeof(sup));
+		sub.n = sup.n = 1;
+		sub.ts[0] = pl;
+		sup.ts[0] = tl;
+		if (!ts_subset(&sub, &sup))
+			goto bad_ids;
+		sub.ts[0] = pr;
+		sup.ts[0] = tr;
+		if (!ts_subset(&sub, &sup))
+			goto bad_ids;
+	}
+	/* Our transform sets in order; the first the peer offered wins. */
+	for (i = 0; i < eff->n_tset && !chosen; i++) {
+		struct v1xf_esp ours, theirs;
+
+		if (!v1_tset_xf(eff->tset[i], eff, &ours))
+			continue;
+		for (unsigned int p = 0; p < offer->n_prop && !chosen; p++) {
+			const struct v1pl_proposal *pp = &offer->prop[p];
+
+			if (pp->proto != IKEV1_PROTO_IPSEC_ESP || pp->spi_size != 4)
+				continue;
+			for (x = pp->first_xf; x < pp->first_xf + pp->n_xf; x++) {
+				if (v1xf_esp_decode(&offer->xf[x], &theirs) ||
+				    !(ours.group ? v1_esp_same(&ours, &theirs) :
+				      (theirs.group = 0, v1_esp_same(&ours, &theirs))))
+					continue;
+				v1xf_esp_decode(&offer->xf[x], &qm->xf);
+				qm->group = qm->xf.group;
+				qm->spi_out = msg_get32(pp->spi);
+				our_s = ours.life_secs;
+				our_kb = ours.life_kbytes;
+				memset(answer, 0, sizeof(*answer));
+				answer->doi = IKEV1_DOI_IPSEC;
+				answer->situation = IKEV1_SIT_IDENTITY_ONLY;
+				answer->n_prop = 1;
+				answer->prop[0] = *pp;
+				answer->prop[0].first_xf = 0;
+				answer->prop[0].n_xf = 1;
+				answer->n_xf = 1;
+				answer->xf[0] = offer->xf[x];
+				chosen = true;
+				break;
+			}
+		}
+	}
+	if (!chosen) {
+		e->stats.no_proposal++;
+		v1_qm_refuse(e, sa, IKEV1_N_NO_PROPOSAL_CHOSEN,
+			     "none of the peer's ESP transforms matches a transform set (NO-PROPOSAL-CHOSEN)");
+		v1_qm_drop(sa, qm);
+		goto out;
+	}
+	qm->life_s = v1_min(our_s, qm->xf.life_secs);
+	qm->life_kb = v1_min(our_kb, qm->xf.life_kbytes);
+	if (!qm->life_s)
+		qm->life_s = POLICY_V1_SA_SECONDS;
+	qm->spi_in = sa_new_spi(e);
+	msg_set32(answer->prop[0].spi, qm->spi_in);
+	qm->ni = secbuf_dup(pno.data, pno.len);
+	qm->nr = secbuf_new(V1_NONCE_LEN);
+	if (!qm->ni || !qm->nr || crypto_random(qm->nr->data, qm->nr->len))
+		goto fail;
+	if (qm->group) {
+		if (v1pl_ke_parse(v1_pl(inner, IKEV1_PL_KE), &pke) ||
+		    pke.len != crypto_dh_pub_len(qm->group)) {
+			v1_qm_refuse(e, sa, IKEV1_N_INVALID_KEY_INFORMATION,
+				     "QM1 without the PFS group's KE");
+			goto fail;
+		}
+		qm->dh = crypto_dh_new(qm->group);
+		ke.len = crypto_dh_pub_len(qm->group);
+		secbuf_free(qm->gxy);
+		qm->gxy = NULL;
+		if (!qm->dh || crypto_dh_public(qm->dh, pub, ke.len) ||
+		    crypto_dh_derive(qm->dh, pke.data, pke.len, &qm->gxy))
+			goto fail;
+		ke.data = pub;
+	}
+	c = sa_child_new(e, sa);
+	if (!c || v1_child_set_ts(c, &pl, &pr))
+		goto fail;
+	c->spi_in = qm->spi_in;
+	c->spi_out = qm->spi_out;
+	c->sel.encr = qm->xf.encr;
+	c->sel.encr_bits = qm->xf.encr_bits;
+	c->sel.integ = qm->xf.integ;
+	c->sel.dh = qm->group;
+	c->initiated = false;
+	if (v1_child_install(e, sa, c, qm, false))
+		goto fail;
+	secbuf_free(qm->gxy);
+	qm->gxy = NULL;
+	qm->child = c;
+	nonce.data = qm->nr->data;
+	nonce.len = qm->nr->len;
+	v1_hdr(sa, IKEV1_EXCH_QUICK, IKEV1_FLAG_ENCRYPTION, qm->msgid, &h);
+	msg_build_init(&b, e->out, sizeof(e->out), &h);
+	v1_add_hash_room(&b, hlen);
+	v1pl_add_sa(&b, answer);
+	v1pl_add_data(&b, IKEV1_PL_NONCE, &nonce);
+	if (qm->group)
+		v1pl_add_data(&b, IKEV1_PL_KE, &ke);
+	if (has_ids) {
+		v1pl_add_id(&b, &ids[0]);
+		v1pl_add_id(&b, &ids[1]);
+	}
+	if ((our_s && our_s < qm->xf.life_secs) ||
+	    (our_kb && our_kb < qm->xf.life_kbytes)) {
+		/* IOS: the lower lifetime wins, and the initiator is told. */
+		struct v1pl_notify n = {
+			.doi = IKEV1_DOI_IPSEC, .proto = IKEV1_PROTO_IPSEC_ESP,
+			.spi_size = 4, .type = IKEV1_N_RESPONDER_LIFETIME,
+			.spi = answer->prop[0].spi, .data = life,
+		};
+
+		n.len = v1_life_attrs(our_s < qm->xf.life_secs ? our_s : 0,
+				      our_kb && our_kb < qm->xf.life_kbytes ?
+				      our_kb : 0, life);
+		v1pl_add_notify(&b, &n);
+	}
+	v1_qm_fill_hash(&b, hlen, v1_hash2_fn, sa, qm);
+	if (v1_seal(e, sa, &qm->iv, &b, &len))
+		goto fail;
+	qm->out = malloc(len);
+	if (qm->out) {
+		memcpy(qm->out, e->out, len);
+		qm->out_len = len;
+	}
+	qm->next_ms = e->now_ms + 1000ull * sa->pol.retransmit[0];
+	qm->expire_ms = e->now_ms + 1000ull * V1_QM_TIMEOUT;
+	v1_send_raw(e, sa, e->out, len);
+	goto out;
+bad_ids:
+	rl.type = IKEV1_N_INVALID_ID_INFORMATION;
+	v1_qm_refuse(e, sa, rl.type,
+		     "the peer's IDs are not within this tunnel's selectors (INVALID-ID-INFORMATION)");
+	v1_qm_drop(sa, qm);
+	goto out;
+fail:
+	if (c)
+		sa_child_free(e, sa, c);
+	secbuf_free(qm->gxy);
+	qm->gxy = NULL;
+	v1_qm_drop(sa, qm);
+out:
+	free(inner);
+	free(offer);
+	free(answer);
+}
+
+/* QM2 at the initiator: install both SAs, send QM3. */
+static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
+		     const struct msg *m)
+{
+	const struct policy_v1_effective *eff = sa->v1.eff;
+	struct msg *inner = malloc(sizeof(*inner));
+	struct v1pl_sa *answer = malloc(sizeof(*answer));
+	uint8_t want[CRYPTO_PRF_MAX], h3[CRYPTO_PRF_MAX];
+	struct v1pl_data hash, pno, pke, hd = { .data = h3 };
+	struct child_sa *c = NULL, *old = qm->rekeys;
+	struct v1xf_esp got;
+	struct pl_ts tl, tr;
+	struct v1crypt_iv iv;
+	struct msg_builder b;
+	const uint8_t *rest;
+	struct msg_hdr h;
+	size_t len, rest_len;
+	bool ok = false, commit;
+
+	if (!inner || !answer)
+		goto out;
+	if (v1_qm_open(e, sa, qm, m, 2, inner, &iv, &hash, &rest, &rest_len))
+		goto out;
+	qm->nr = NULL;
+	if (v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno) ||
+	    !(qm->nr = secbuf_dup(pno.data, pno.len)) ||
+	    keymat_v1_hash2(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
+			    qm->ni->data, qm->ni->len, rest, rest_len, want) ||
+	    keymat_v1_hash_equal(sa->v1.prf, want, hash.data, hash.len)) {
+		e->stats.malformed++;
+		secbuf_free(qm->nr);
+		qm->nr = NULL;
+		goto out;
+	}
+	qm->iv = iv;
+	v1crypt_iv_confirm(&qm->iv);
+	if (v1pl_sa_parse(v1_pl(inner, IKEV1_PL_SA), answer) ||
+	    answer->n_prop != 1 || answer->prop[0].n_xf != 1 ||
+	    answer->prop[0].proto != IKEV1_PROTO_IPSEC_ESP ||
+	    answer->prop[0].spi_size != 4 ||
+	    v1xf_esp_decode(&answer->xf[answer->prop[0].first_xf], &got)) {
+		e->stats.malformed++;
+		sa_log(e, LOG_NOTICE, "%s: QM2 answer is malformed", sa->tunnel);
+		goto done;
+	}
+	for (unsigned int i = 0; i < eff->n_tset && !ok; i++) {
+		struct v1xf_esp ours;
+
+		ok = v1_tset_xf(eff->tset[i], eff, &ours) &&
+		     v1_esp_same(&ours, &got);
+	}
+	if (!ok) {
+		sa_log(e, LOG_NOTICE, "%s: QM2 answers with a transform we did not offer",
+		       sa->tunnel);
+		goto done;
+	}
+	qm->xf = got;
+	qm->spi_out = msg_get32(answer->prop[0].spi);
+	qm->life_s = v1_min(qm->life_s, got.life_secs);
+	qm->life_kb = v1_min(qm->life_kb, got.life_kbytes);
+	for (unsigned int i = 0; i < inner->n; i++) {
+		struct v1pl_notify n;
+
+		if (inner->pl[i].type == IKEV1_PL_N &&
+		    !v1pl_notify_parse(&inner->pl[i], &n) &&
+		    n.type == IKEV1_N_RESPONDER_LIFETIME)
+			v1_read_life(&n, &qm->life_s, &qm->life_kb);
+	}
+	if (!qm->life_s)
+		qm->life_s = POLICY_V1_SA_SECONDS;
+	if (qm->group) {
+		if (v1pl_ke_parse(v1_pl(inner, IKEV1_PL_KE), &pke) ||
+		    pke.len != crypto_dh_pub_len(qm->group) ||
+		    crypto_dh_derive(qm->dh, pke.data, pke.len, &qm->gxy)) {
+			sa_log(e, LOG_NOTICE, "%s: QM2 without the PFS group's KE",
+			       sa->tunnel);
+			goto done;
+		}
+	}
+	c = sa_child_new(e, sa);
+	if (!c)
+		goto done;
+	if (old && old->n_ts_l && old->n_ts_r) {
+		tl = old->ts_l[0];
+		tr = old->ts_r[0];
+	} else {
+		v1_pair_ts(&eff->ts[0].local, &tl);
+		v1_pair_ts(&eff->ts[0].remote, &tr);
+	}
+	commit = m->hdr.flags & IKEV1_FLAG_COMMIT;
+	c->spi_in = qm->spi_in;
+	c->spi_out = qm->spi_out;
+	c->sel.encr = got.encr;
+	c->sel.encr_bits = got.encr_bits;
+	c->sel.integ = got.integ;
+	c->sel.dh = qm->group;
+	c->initiated = true;
+	if (v1_child_set_ts(c, &tl, &tr) ||
+	    v1_child_install(e, sa, c, qm, !commit)) {
+		sa_child_free(e, sa, c);
+		c = NULL;
+		goto done;
+	}
+	if (old && old->state != CHILD_S_DELETING) {
+		/* Make-before-break: the old pair goes a little later. */
+		old->state = CHILD_S_REKEYED;
+		old->rekey_ms = IKE_NO_TIMER;
+		old->expire_ms = e->now_ms + 1000ull * V1_DELETE_GRACE;
+	}
+	v1_hdr(sa, IKEV1_EXCH_QUICK, IKEV1_FLAG_ENCRYPTION, qm->msgid, &h);
+	msg_build_init(&b, e->out, sizeof(e->out), &h);
+	hd.len = crypto_prf_len(sa->v1.prf);
+	if (keymat_v1_hash3(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
+			    qm->ni->data, qm->ni->len, qm->nr->data,
+			    qm->nr->len, h3))
+		msg_build_fail(&b, MSG_E_CRYPTO);
+	v1pl_add_data(&b, IKEV1_PL_HASH, &hd);
+	if (!v1_seal(e, sa, &qm->iv, &b, &len)) {
+		/* Kept: a resent QM2 gets the same QM3. */
+		qm->out = malloc(len);
+		if (qm->out) {
+			memcpy(qm->out, e->out, len);
+			qm->out_len = len;
+		}
+		v1_send_raw(e, sa, e->out, len);
+	}
+	v1_dgram_hash(m->raw, m->raw_len, qm->last_hash);
+	qm->done = true;
+	qm->child = c;
+done:
+	secbuf_free(qm->gxy);
+	qm->gxy = NULL;
+	if (!c && old && old->state == CHILD_S_REKEYING)
+		old->state = CHILD_S_INSTALLED;
+	sa_ike_reset_req(sa);
+	sa->ops->kick(e, sa);
+out:
+	free(inner);
+	free(answer);
+}
+
+/* QM3 at the responder: the initiator has both SAs; add our outbound. */
+static void v1_qm_r3(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
+		     const struct msg *m)
+{
+	struct msg *inner = malloc(sizeof(*inner));
+	uint8_t want[CRYPTO_PRF_MAX];
+	struct v1pl_data hash;
+	struct v1crypt_iv iv;
+	const uint8_t *rest;
+	size_t rest_len;
+
+	if (!inner)
+		return;
+	if (v1_qm_open(e, sa, qm, m, 3, inner, &iv, &hash, &rest, &rest_len) ||
+	    keymat_v1_hash3(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
+			    qm->ni->data, qm->ni->len, qm->nr->data,
+			    qm->nr->len, want) ||
+	    keymat_v1_hash_equal(sa->v1.prf, want, hash.data, hash.len)) {
+		free(inner);
+		e->stats.malformed++;
+		return;
+	}
+	free(inner);
+	if (qm->child && qm->child->state == CHILD_S_HALF)
+		sa_child_complete(e, sa, qm->child);
+	sa_log(e, LOG_INFO, "%s: Quick Mode %08x done", sa->tunnel, qm->msgid);
+	v1_qm_drop(sa, qm);
+}
+
+void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
+{
+	struct v1_qm *qm = v1_qm_find(sa, m->hdr.msgid);
+	uint8_t hash[32];
+
+	if (!qm) {
+		if (v1_mid_seen(sa, m->hdr.msgid)) {
+			e->stats.invalid_msgid++;
+			return;
+		}
+		v1_qm_r1(e, sa, m);
+		return;
+	}
+	if (!v1_dgram_hash(m->raw, m->raw_len, hash))
+		return;
+	if (!memcmp(hash, qm->last_hash, 32)) {
+		/* The peer resent its last: ours again, if we have one. */
+		e->stats.retransmits++;
+		if (qm->out)
+			v1_send_raw(e, sa, qm->out, qm->out_len);
+		return;
+	}
+	if (qm->initiator && !qm->done)
+		v1_qm_i2(e, sa, qm, m);
+	else if (!qm->initiator)
+		v1_qm_r3(e, sa, qm, m);
+	else
+		e->stats.invalid_msgid++;
+}
+
+void v1_qm_timers(struct ike_engine *e, struct ike_sa *sa)
+{
+	for (unsigned int i = 0; i < V1_QM_MAX; i++) {
+		struct v1_qm *qm = sa->v1.qm[i];
+
+		if (!qm)
+			continue;
+		if (e->now_ms >= qm->expire_ms) {
+			/*
+			 * QM3 never came, but the initiator has our QM2 and
+			 * sends on the new SA: our outbound one follows.
+			 */
+			if (!qm->initiator && qm->child &&
+			    qm->child->state == CHILD_S_HALF) {
+				sa_log(e, LOG_NOTICE, "%s: no QM3 for Quick Mode %08x: completing the IPsec SA",
+				       sa->tunnel, qm->msgid);
+				sa_child_complete(e, sa, qm->child);
+			}
+			v1_qm_drop(sa, qm);
+			continue;
+		}
+		if (qm->initiator || qm->next_ms > e->now_ms || !qm->out)
+			continue;
+		if (qm->tries >= POLICY_RETRANSMITS) {
+			qm->next_ms = IKE_NO_TIMER;
+			continue;
+		}
+		qm->tries++;
+		e->stats.retransmits++;
+		qm->next_ms = e->now_ms + 1000ull * sa->pol.retransmit[qm->tries < POLICY_RETRANSMITS ? qm->tries : POLICY_RETRANSMITS - 1];
+		v1_send_raw(e, sa, qm->out, qm->out_len);
+	}
+}
+
+uint64_t v1_qm_next_timer(const struct ike_sa *sa)
+{
+	uint64_t t = IKE_NO_TIMER;
+
+	for (unsigned int i = 0; i < V1_QM_MAX; i++) {
+		const struct v1_qm *qm = sa->v1.qm[i];
+
+		if (!qm)
+			continue;
+		if (qm->next_ms < t)
+			t = qm->next_ms;
+		if (qm->expire_ms < t)
+			t = qm->expire_ms;
+	}
+	return t;
+}

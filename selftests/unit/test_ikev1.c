@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IKEv1 engine (RFC 2409), two of them in ikev2_harness.h's world,
+ * each configured in the Cisco IOS dialect as seeds 000 to 002 are: Main
+ * and Aggressive Mode with pre-shared keys, Quick Mode with and without
+ * PFS, phase 2 and phase 1 rekeys without loss, DPD (RFC 3706), DELETE,
+ * what a wrong key or no common proposal does, retransmission, and what
+ * garbage, truncated and replayed messages do to a tunnel that is up
+ * (nothing).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "ike.h"
+#include "names.h"
+#include "tap.h"
+#include "ikev2_harness.h"
+
+/*
+ * One side: an ISAKMP policy, its key for the peer, a transform set and
+ * a VTI.  PFS is "" or " group14" style; MODE "" or "initiate mode
+ * aggressive" in a profile.
+ */
+struct v1_side {
+	const char *policy;		/* the lines of "crypto isakmp policy 10" */
+	const char *key;		/* the pre-shared key for the peer */
+	const char *tset;		/* "esp-aes 256 esp-sha256-hmac" */
+	const char *pfs;		/* NULL: none, "": "set pfs", "group14" */
+	const char *extra;		/* more global lines */
+	const char *profile;		/* lines of "crypto ipsec profile P" */
+};
+
+static const char *POLICY_AES =
+	" encryption aes 256\n hash sha256\n authentication pre-share\n group 14\n";
+
+static char *ios_conf(int idx, const struct v1_side *s)
+{
+	static char text[2][4096];
+	const char *me = idx ? addr_b : addr_a, *peer = idx ? addr_a : addr_b;
+
+	snprintf(text[idx], sizeof(text[idx]),
+		 "hostname r%d\n"
+		 "%s"
+		 "crypto isakmp policy 10\n%s"
+		 "crypto isakmp key %s address %s\n"
+		 "crypto ipsec transform-set TS %s\n"
+		 " mode tunnel\n"
+		 "crypto ipsec profile P\n"
+		 " set transform-set TS\n"
+		 "%s%s%s"
+		 "%s"
+		 "interface ikevti0\n"
+		 " tunnel source %s\n"
+		 " tunnel destination %s\n"
+		 " tunnel mode ipsec ipv4\n"
+		 " tunnel protection ipsec profile P\n",
+		 idx + 1, s->extra ? s->extra : "",
+		 s->policy ? s->policy : POLICY_AES, s->key, peer,
+		 s->tset ? s->tset : "esp-aes 256 esp-sha256-hmac",
+		 s->pfs ? " set pfs " : "", s->pfs ? s->pfs : "",
+		 s->pfs ? "\n" : "", s->profile ? s->profile : "", me, peer);
+	return text[idx];
+}
+
+static bool v1_world(const struct v1_side *a, const struct v1_side *b)
+{
+	return world_new_text(ios_conf(0, a), ios_conf(1, b));
+}
+
+static const struct v1_side plain = { .key = "cisco123" };
+
+/* The newest datagram from side "from" of exchange type exch. */
+static struct dgram *v1_sent(int from, uint8_t exch)
+{
+	for (unsigned int i = W.n_log; i-- > 0;) {
+		struct dgram *d = W.log[i];
+		struct msg_hdr h;
+
+		if (d->to == 1 - from && !msg_hdr_parse(d->buf, d->len, &h) &&
+		    h.exchange == exch)
+			return d;
+	}
+	return NULL;
+}
+
+static unsigned int v1_count(int from, uint8_t exch)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < W.n_log; i++) {
+		struct dgram *d = W.log[i];
+		struct msg_hdr h;
+
+		n += d->to == 1 - from && !msg_hdr_parse(d->buf, d->len, &h) &&
+		     h.exchange == exch;
+	}
+	return n;
+}
+
+static bool key_len(int side, unsigned int enc_len, unsigned int auth_len)
+{
+	const struct fake_be *f = &W.s[side].fb;
+
+	for (unsigned int i = 0; i < f->n; i++)
+		if (f->sa[i].enc_key_len != enc_len ||
+		    f->sa[i].auth_key_len != auth_len)
+			return false;
+	return f->n > 0;
+}
+
+static void test_main_mode(void)
+{
+	struct ike_stats sa, sb;
+
+	if (!ok(v1_world(&plain, &plain), "main mode: configs load"))
+		return;
+	ok(bring_up(), "main mode: A initiates, both have one IPsec SA pair, mirrored");
+	ok(key_len(0, 32, 32), "main mode: AES-256 and HMAC-SHA-256 keys (32 + 32 bytes)");
+	is_int(v1_count(0, IKEV1_EXCH_MAIN), 3, "main mode: A sent MM1, MM3, MM5");
+	is_int(v1_count(1, IKEV1_EXCH_MAIN), 3, "main mode: B sent MM2, MM4, MM6");
+	is_int(v1_count(0, IKEV1_EXCH_QUICK), 2, "main mode: A sent QM1 and QM3");
+	ok(!strcmp(view_ike(0).last.state, "QM_IDLE") &&
+	   view_ike(0).last.version == 1,
+	   "main mode: A lists an IKEv1 SA in QM_IDLE");
+	sa = stats(0);
+	sb = stats(1);
+	is_int(sa.ike_sa_created, 1, "main mode: A counts one ISAKMP SA");
+	is_int(sb.child_sa_created, 1, "main mode: B counts one IPsec SA");
+	/* Once up, both engines' auto timers find the tunnel up: no more. */
+	run_until(W.now + 30000);
+	ok(one_pair() && view_ike(0).n == 1 && view_ike(1).n == 1,
+	   "main mode: 30 s later still one ISAKMP SA and one pair each side");
+}
+
+static void test_aggressive(void)
+{
+	struct v1_side a = plain;
+
+	a.extra = "crypto isakmp profile AG\n"
+		  " match identity address 10.0.0.2 255.255.255.255\n"
+		  " initiate mode aggressive\n";
+	a.profile = " set isakmp-profile AG\n";
+	if (!ok(v1_world(&a, &plain), "aggressive: configs load"))
+		return;
+	ok(bring_up(), "aggressive: A initiates in Aggressive Mode, one pair mirrored");
+	is_int(v1_count(0, IKEV1_EXCH_AGGRESSIVE), 2, "aggressive: A sent AM1 and AM3");
+	is_int(v1_count(1, IKEV1_EXCH_AGGRESSIVE), 1, "aggressive: B sent AM2");
+	is_int(v1_count(0, IKEV1_EXCH_MAIN), 0, "aggressive: no Main Mode");
+}
+
+static void test_pfs(void)
+{
+	struct v1_side a = plain, b = plain;
+
+	a.pfs = b.pfs = "group14";
+	if (!ok(v1_world(&a, &b), "pfs: configs load"))
+		return;
+	ok(bring_up(), "pfs: group 14 Quick Mode, one pair mirrored");
+	ok(v1_sent(0, IKEV1_EXCH_QUICK) != NULL, "pfs: Quick Mode sent");
+	/* IOS: without "set pfs" a responder takes the PFS it is offered. */
+	b.pfs = NULL;
+	if (!ok(v1_world(&a, &b), "pfs: B without PFS"))
+		return;
+	ok(bring_up(), "pfs: A offers group 14, B without 'set pfs' accepts it");
+	/* With "set pfs", the initiator must do PFS with that group. */
+	if (!ok(v1_world(&b, &a), "pfs: A without PFS, B with group 14"))
+		return;
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	deliver();
+	ok(up() && W.s[0].fb.n == 0 && W.s[1].fb.n == 0,
+	   "pfs: B demands PFS, A offers none: phase 1 up, no IPsec SA");
+	a.pfs = "group2";
+	b.pfs = "group14";
+	if (!ok(v1_world(&a, &b), "pfs: A group 2, B group 14"))
+		return;
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	deliver();
+	ok(up() && W.s[0].fb.n == 0 && W.s[1].fb.n == 0,
+	   "pfs: B demands group 14, A offers group 2: no IPsec SA");
+}
+
+static void test_legacy(void)
+{
+	struct v1_side a = plain;
+
+	/* Seed 001: IOS's default policy (des, sha, group 1) with md5. */
+	a.policy = " encryption 3des\n hash md5\n authentication pre-share\n group 2\n";
+	a.tset = "esp-3des esp-md5-hmac";
+	if (!ok(v1_world(&a, &a), "3des/md5/group 2: configs load"))
+		return;
+	ok(bring_up(), "3des/md5/group 2: up, one pair mirrored");
+	ok(key_len(0, 24, 16), "3des/md5: 24-byte 3DES and 16-byte HMAC-MD5 keys");
+	a.tset = "esp-gcm 256";
+	if (!ok(v1_world(&a, &a), "esp-gcm 256: configs load"))
+		return;
+	ok(bring_up(), "esp-gcm 256: up, one pair mirrored");
+	ok(key_len(0, 36, 0), "esp-gcm 256: 32-byte key and 4-byte salt, no HMAC");
+}
+
+static void test_rekey(void)
+{
+	uint32_t out0;
+	unsigned int qm;
+
+	if (!ok(v1_world(&plain, &plain), "rekey: configs load") ||
+	    !ok(bring_up(), "rekey: up"))
+		return;
+	out0 = out_spi(0);
+	qm = v1_count(0, IKEV1_EXCH_QUICK);
+	is_int(ike_engine_rekey(W.s[0].e, "ikevti0", false, W.now), 0,
+	       "rekey: ikevtictl rekey child-sa");
+	deliver();
+	ok(W.s[0].fb.n == 4 && W.s[1].fb.n == 4 && mirrored() && !W.loss,
+	   "rekey: a new Quick Mode: two pairs while the old one drains");
+	ok(out_spi(0) != out0, "rekey: A sends on the new SA");
+	is_int(v1_count(0, IKEV1_EXCH_QUICK) - qm, 2, "rekey: QM1 and QM3 again");
+	run_until(W.now + 10000);
+	ok(one_pair() && out_spi(0) != out0,
+	   "rekey: 10 s later the old pair is deleted on both sides, nothing lost");
+	/* From the lifetime: the default 3600 s, rekeyed before it ends. */
+	out0 = out_spi(0);
+	run_until(W.now + 3600 * 1000);
+	ok(one_pair() && out_spi(0) != out0 && !W.loss,
+	   "rekey: an hour later the lifetime rekeyed the pair, nothing lost");
+	/* Phase 1. */
+	is_int(ike_engine_rekey(W.s[0].e, "ikevti0", true, W.now), 0,
+	       "rekey: ikevtictl rekey ike-sa");
+	deliver();
+	run_until(W.now + 10000);
+	ok(view_ike(0).established == 1 && view_ike(1).established == 1 &&
+	   one_pair(), "rekey: a new ISAKMP SA, the old one deleted, the pair kept");
+	is_int(ike_engine_rekey(W.s[0].e, "ikevti0", false, W.now), 0,
+	       "rekey: a phase 2 rekey over the new ISAKMP SA");
+	deliver();
+	run_until(W.now + 10000);
+	ok(one_pair() && !W.loss, "rekey: ... works");
+}
+
+static void test_delete(void)
+{
+	if (!ok(v1_world(&plain, &plain), "delete: configs load") ||
+	    !ok(bring_up(), "delete: up"))
+		return;
+	is_int(ike_engine_clear(W.s[0].e, NULL, NULL, NULL, W.now), 0,
+	       "delete: clear crypto isakmp on A");
+	deliver();
+	ok(W.s[0].fb.n == 0 && W.s[1].fb.n == 0,
+	   "delete: DELETE removed the IPsec SAs on both sides");
+	ok(view_ike(1).established == 0, "delete: B has no ISAKMP SA left");
+	ok(!W.s[0].fb.errors && !W.s[1].fb.errors, "delete: no backend error");
+}
+
+static void test_dpd(void)
+{
+	struct v1_side s = plain;
+	unsigned int info;
+
+	s.extra = "crypto isakmp keepalive 10 2 periodic\n";
+	if (!ok(v1_world(&s, &s), "dpd: configs load") ||
+	    !ok(bring_up(), "dpd: up"))
+		return;
+	info = v1_count(0, IKEV1_EXCH_INFORMATIONAL);
+	run_until(W.now + 25000);
+	ok(v1_count(0, IKEV1_EXCH_INFORMATIONAL) > info && one_pair(),
+	   "dpd: R-U-THERE every 10 s, answered: the tunnel stays");
+	W.down[1] = true;
+	run_until(W.now + 60000);
+	ok(W.s[0].fb.n == 0 && view_ike(0).established == 0,
+	   "dpd: B gone, A declares it dead and removes the SAs");
+}
+
+static void test_wrong_key(void)
+{
+	struct v1_side b = plain;
+
+	b.key = "not-cisco123";
+	if (!ok(v1_world(&plain, &b), "wrong key: configs load"))
+		return;
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	deliver();
+	run_until(W.now + 60000);
+	ok(view_ike(0).established == 0 && view_ike(1).established == 0 &&
+	   W.s[0].fb.n == 0 && W.s[1].fb.n == 0,
+	   "wrong key: nothing comes up");
+}
+
+static void test_no_proposal(void)
+{
+	struct v1_side b = plain;
+
+	b.policy = " encryption 3des\n hash sha\n authentication pre-share\n group 2\n";
+	if (!ok(v1_world(&plain, &b), "no proposal: configs load"))
+		return;
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	deliver();
+	ok(view_ike(1).established == 0 && view_ike(0).established == 0,
+	   "no proposal: no ISAKMP SA");
+	b = plain;
+	b.tset = "esp-3des esp-sha-hmac";
+	if (!ok(v1_world(&plain, &b), "no proposal (phase 2): configs load"))
+		return;
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	deliver();
+	ok(up() && W.s[0].fb.n == 0 && W.s[1].fb.n == 0,
+	   "no proposal (phase 2): phase 1 up, no IPsec SA");
+}
+
+static void test_lost(void)
+{
+	if (!ok(v1_world(&plain, &plain), "loss: configs load"))
+		return;
+	W.drop_from = 1;
+	W.drop_exchange = IKEV1_EXCH_MAIN;
+	W.drop_response = false;
+	W.drop_count = 1;
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	deliver();
+	ok(!up(), "loss: MM2 lost");
+	run_until(W.now + 5000);
+	ok(up() && one_pair(), "loss: A retransmits MM1 and the tunnel comes up");
+}
+
+/* Bytes of every message sent, mangled and truncated: nothing changes. */
+static void test_garbage(void)
+{
+	uint8_t buf[MSG_MAX_LEN];
+	unsigned int n_log, garbage = 0;
+	uint32_t out0, out1;
+
+	if (!ok(v1_world(&plain, &plain), "garbage: configs load") ||
+	    !ok(bring_up(), "garbage: up"))
+		return;
+	out0 = out_spi(0);
+	out1 = out_spi(1);
+	n_log = W.n_log;
+	for (unsigned int i = 0; i < n_log; i++) {
+		struct dgram *d = W.log[i];
+		size_t len = d->len;
+
+		/* Replays. */
+		inject(d->to, d->buf, len);
+		/* Every truncation of the first 64 bytes, and some beyond. */
+		for (size_t cut = 0; cut < len; cut += cut < 64 ? 1 : 37) {
+			inject(d->to, d->buf, cut);
+			garbage++;
+		}
+		/* Flipped bits, one byte at a time. */
+		for (size_t at = 0; at < len; at += 3) {
+			memcpy(buf, d->buf, len);
+			buf[at] ^= 0x5a;
+			inject(d->to, buf, len);
+			garbage++;
+		}
+		/* A length field that lies. */
+		memcpy(buf, d->buf, len);
+		if (len >= 28) {
+			buf[24] = 0xff;
+			inject(d->to, buf, len);
+		}
+		deliver();
+	}
+	ok(up() && one_pair() && out_spi(0) == out0 && out_spi(1) == out1,
+	   "garbage: replays, truncations and flipped bits leave the tunnel alone");
+	ok(stats(0).malformed + stats(0).dropped + stats(1).malformed +
+	   stats(1).dropped > 0, "garbage: and are counted");
+	printf("# %u mangled messages\n", garbage);
+}
+
+int main(void)
+{
+	test_main_mode();
+	test_aggressive();
+	test_pfs();
+	test_legacy();
+	test_rekey();
+	test_delete();
+	test_dpd();
+	test_wrong_key();
+	test_no_proposal();
+	test_lost();
+	test_garbage();
+	world_free();
+	crypto_cleanup();
+	return done_testing();
+}
