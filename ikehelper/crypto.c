@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <openssl/provider.h>
 #include <openssl/rand.h>
 
 #include "crypto.h"
@@ -318,6 +319,12 @@ static const struct {
 	const char *name;
 	uint8_t salt, iv, block, icv;
 } ciphers[] = {
+	/*
+	 * Single DES only for IKEv1 with IOS peers (seed 001's default
+	 * policy); OpenSSL 3 keeps it in its legacy provider.  No IKEv2
+	 * proposal can name it.
+	 */
+	{ IKEV2_ENCR_DES, 64, "DES-CBC", 0, 8, 8, 0 },
 	{ IKEV2_ENCR_3DES, 192, "DES-EDE3-CBC", 0, 8, 8, 0 },
 	{ IKEV2_ENCR_AES_CBC, 128, "AES-128-CBC", 0, 16, 16, 0 },
 	{ IKEV2_ENCR_AES_CBC, 192, "AES-192-CBC", 0, 16, 16, 0 },
@@ -336,13 +343,28 @@ static const struct {
 };
 
 static EVP_CIPHER *cipher_cache[ARRAY_SIZE(ciphers)];
+static OSSL_PROVIDER *legacy_prov;
+
+/*
+ * OpenSSL's legacy provider, beside the default one, for single DES:
+ * loaded when DES is first used (the daemon drops capabilities, not its
+ * view of the file system, so the module can still be read then).
+ */
+bool crypto_load_legacy(void)
+{
+	if (!legacy_prov)
+		legacy_prov = OSSL_PROVIDER_try_load(NULL, "legacy", 1);
+	return legacy_prov != NULL;
+}
 
 int crypto_encr_lookup(unsigned int encr, unsigned int key_bits,
 		       struct crypto_encr *e)
 {
 	size_t i;
 
-	/* These two take no Key Length attribute (RFC 7296 3.3.5, RFC 7634 2). */
+	/* These take no Key Length attribute (RFC 7296 3.3.5, RFC 7634 2). */
+	if (key_bits == 0 && encr == IKEV2_ENCR_DES)
+		key_bits = 64;
 	if (key_bits == 0 && (encr == IKEV2_ENCR_3DES ||
 			      encr == IKEV2_ENCR_CHACHA20_POLY1305))
 		key_bits = encr == IKEV2_ENCR_3DES ? 192 : 256;
@@ -369,6 +391,8 @@ static const EVP_CIPHER *cipher_get(const struct crypto_encr *e)
 {
 	if (e->idx >= ARRAY_SIZE(ciphers) || ciphers[e->idx].id != e->id)
 		return NULL;
+	if (!cipher_cache[e->idx] && e->id == IKEV2_ENCR_DES)
+		crypto_load_legacy();
 	if (!cipher_cache[e->idx])
 		cipher_cache[e->idx] = EVP_CIPHER_fetch(NULL,
 						ciphers[e->idx].name, NULL);
@@ -494,6 +518,8 @@ static const struct {
 	{ IKEV2_DH_MODP2048, DH_MODP_NAMED, "modp_2048", 256, 256 },
 	{ IKEV2_DH_MODP3072, DH_MODP_NAMED, "modp_3072", 384, 384 },
 	{ IKEV2_DH_MODP4096, DH_MODP_NAMED, "modp_4096", 512, 512 },
+	/* RFC 5114 2.3, IKEv1 only (IOS "group 24"). */
+	{ IKEV2_DH_MODP2048_256, DH_MODP_NAMED, "dh_2048_256", 256, 256 },
 	{ IKEV2_DH_ECP256, DH_ECP, "P-256", 64, 32 },
 	{ IKEV2_DH_ECP384, DH_ECP, "P-384", 96, 48 },
 	{ IKEV2_DH_CURVE25519, DH_X25519, "X25519", 32, 32 },
@@ -875,6 +901,10 @@ void crypto_cleanup(void)
 	for (i = 0; i < ARRAY_SIZE(cipher_cache); i++) {
 		EVP_CIPHER_free(cipher_cache[i]);
 		cipher_cache[i] = NULL;
+	}
+	if (legacy_prov) {
+		OSSL_PROVIDER_unload(legacy_prov);
+		legacy_prov = NULL;
 	}
 	for (i = 0; i < D_COUNT; i++) {
 		EVP_MAC_CTX_free(hmac_tmpl[i]);

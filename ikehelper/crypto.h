@@ -42,6 +42,8 @@ int crypto_random(void *buf, size_t len);
 
 /* Drop the cached algorithm objects (at exit, for leak checkers). */
 void crypto_cleanup(void);
+/* Make single DES available (OpenSSL's legacy provider); false: cannot. */
+bool crypto_load_legacy(void);
 
 /*
  * PRF (transform type 2): HMAC-MD5 (for IKEv1), HMAC-SHA1, HMAC-SHA2-256,

@@ -495,6 +495,7 @@ static const unsigned int all_groups[] = {
 	IKEV2_DH_MODP768, IKEV2_DH_MODP1024, IKEV2_DH_MODP1536,
 	IKEV2_DH_MODP2048, IKEV2_DH_MODP3072, IKEV2_DH_MODP4096,
 	IKEV2_DH_ECP256, IKEV2_DH_ECP384, IKEV2_DH_CURVE25519,
+	IKEV2_DH_MODP2048_256,
 };
 
 static void test_dh_roundtrip(unsigned int group)
@@ -720,8 +721,9 @@ static void test_lookups(void)
 	   "AES-GCM-16-128: key + salt, 8-byte IV, 16-byte ICV");
 	ok(!crypto_encr_lookup(IKEV2_ENCR_3DES, 0, &e) && e.keymat_len == 24 &&
 	   e.block_len == 8, "3DES lengths");
-	ok(crypto_encr_lookup(IKEV2_ENCR_DES, 64, &e) == -ENOTSUP,
-	   "DES is not supported");
+	ok(!crypto_encr_lookup(IKEV2_ENCR_DES, 0, &e) && e.keymat_len == 8 &&
+	   e.block_len == 8 && e.iv_len == 8,
+	   "DES lengths (IKEv1 only: OpenSSL's legacy provider)");
 	ok(crypto_prf_len(IKEV2_PRF_HMAC_SHA2_384) == 48 &&
 	   crypto_prf_len(IKEV2_PRF_AES128_XCBC) == 0, "PRF lengths");
 	ok(crypto_integ_keylen(IKEV2_INTEG_HMAC_SHA2_512_256) == 64 &&
@@ -729,6 +731,34 @@ static void test_lookups(void)
 	   crypto_integ_icvlen(IKEV2_INTEG_HMAC_SHA1_96) == 12 &&
 	   crypto_integ_keylen(IKEV2_INTEG_AES_XCBC_96) == 0,
 	   "integrity key and ICV lengths");
+}
+
+/*
+ * Single DES in CBC mode, the worked example of FIPS 81 Appendix C
+ * (Table C1): key 0123456789abcdef, IV 1234567890abcdef, "Now is the
+ * time for all ".
+ */
+static void test_des(void)
+{
+	static const uint8_t key[8] = {
+		0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
+	static const uint8_t iv[8] = {
+		0x12, 0x34, 0x56, 0x78, 0x90, 0xab, 0xcd, 0xef };
+	static const char pt[] = "Now is the time for all ";
+	static const uint8_t ct[24] = {
+		0xe5, 0xc7, 0xcd, 0xde, 0x87, 0x2b, 0xf2, 0x7c,
+		0x43, 0xe9, 0x34, 0x00, 0x8c, 0x38, 0x9c, 0x0f,
+		0x68, 0x37, 0x88, 0x49, 0x9a, 0x7c, 0x05, 0xf6 };
+	struct crypto_encr e;
+	uint8_t out[24], back[24];
+
+	if (!ok(!crypto_encr_lookup(IKEV2_ENCR_DES, 64, &e), "DES-CBC: known"))
+		return;
+	ok(!crypto_encrypt(&e, key, iv, NULL, 0, (const uint8_t *)pt, 24, out,
+			   NULL) && !memcmp(out, ct, 24),
+	   "DES-CBC: FIPS 81 Table C1 ciphertext");
+	ok(!crypto_decrypt(&e, key, iv, NULL, 0, ct, 24, back, NULL) &&
+	   !memcmp(back, pt, 24), "DES-CBC: and back");
 }
 
 static void test_prf_plus_limits(void)
@@ -751,6 +781,7 @@ int main(void)
 	size_t i;
 
 	test_lookups();
+	test_des();
 	test_strongswan_vectors();
 	test_prf_plus_limits();
 	test_chacha();

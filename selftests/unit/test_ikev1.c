@@ -192,6 +192,15 @@ static void test_legacy(void)
 		return;
 	ok(bring_up(), "3des/md5/group 2: up, one pair mirrored");
 	ok(key_len(0, 24, 16), "3des/md5: 24-byte 3DES and 16-byte HMAC-MD5 keys");
+	/* IOS's defaults: des, sha, group 1, and a DES transform set. */
+	a.policy = " authentication pre-share\n";
+	a.tset = "esp-des esp-sha-hmac";
+	if (!ok(v1_world(&a, &a), "IOS defaults: configs load"))
+		return;
+	ok(bring_up(), "IOS defaults (des/sha/group 1): up, one pair mirrored");
+	ok(key_len(0, 8, 20), "esp-des esp-sha-hmac: 8-byte DES and 20-byte HMAC-SHA1 keys");
+	ok(W.s[0].fb.sa[0].flags & IKEVTI_SA_F_LEGACY,
+	   "esp-des: the kernel SA carries the legacy flag");
 	a.tset = "esp-gcm 256";
 	if (!ok(v1_world(&a, &a), "esp-gcm 256: configs load"))
 		return;
