@@ -496,3 +496,17 @@ int sa_child_kernel(const struct ike_sa *sa, const struct child_sa *c,
 	ks->origin = IKEVTI_ORIGIN_NEGOTIATED;
 	return 0;
 }
+
+bool sa_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+
+	if (!sa->nat_detected ||
+	    (e->env.be && e->env.be->ops->udp_encap))
+		return false;
+	sa_log(e, LOG_ERR,
+	       "%s: NAT detected between %s and %s: UDP-encapsulated ESP (NAT-T) is not implemented yet; the Child SA is not installed",
+	       sa->tunnel, sa_addr_str(&sa->local, l, sizeof(l)),
+	       sa_addr_str(&sa->remote, r, sizeof(r)));
+	return true;
+}

@@ -316,7 +316,12 @@ void sa_event(struct ike_engine *e, const char *tunnel, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 void sa_log(struct ike_engine *e, int level, const char *fmt, ...);
 
-
+/*
+ * True, after logging why, when sa can carry no Child SA: a NAT between
+ * the peers needs ESP in UDP (RFC 3948), which the module cannot do yet
+ * (the backend says whether it can).
+ */
+bool sa_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa);
 /* The address of ss without its port, into buf; "?" if none. */
 const char *sa_addr_str(const struct sockaddr_storage *ss, char *buf,
 			size_t len);

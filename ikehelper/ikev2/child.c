@@ -16,22 +16,6 @@
 
 #include "ikev2.h"
 
-
-
-bool v2_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa)
-{
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-
-	if (!sa->nat_detected ||
-	    (e->env.be && e->env.be->ops->udp_encap))
-		return false;
-	sa_log(e, LOG_ERR,
-	       "%s: NAT detected between %s and %s: UDP-encapsulated ESP (NAT-T) is not implemented yet; the Child SA is not installed",
-	       sa->tunnel, sa_addr_str(&sa->local, l, sizeof(l)),
-	       sa_addr_str(&sa->remote, r, sizeof(r)));
-	return true;
-}
-
 int v2_child_install(struct ike_engine *e, struct ike_sa *sa,
 		     struct child_sa *c, const struct secbuf *gir,
 		     const struct secbuf *ni, const struct secbuf *nr,

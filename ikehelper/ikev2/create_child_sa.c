@@ -361,7 +361,7 @@ static uint16_t v2_rekey_child_request(struct ike_engine *e, struct ike_sa *sa,
 	uint16_t err;
 	uint8_t spi[4];
 
-	if (v2_child_nat_refused(e, sa))
+	if (sa_child_nat_refused(e, sa))
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	if (!rekey) {
 		/* One Child SA per tunnel: its selectors are the tunnel's. */

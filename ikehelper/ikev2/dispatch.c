@@ -70,7 +70,7 @@ void v2_kick(struct ike_engine *e, struct ike_sa *sa)
 	}
 	if (sa->want_child) {
 		sa->want_child = false;
-		if (!sa->children && !v2_child_nat_refused(e, sa)) {
+		if (!sa->children && !sa_child_nat_refused(e, sa)) {
 			err = v2_child_create_start(e, sa);
 			if (!err)
 				return;

@@ -207,7 +207,7 @@ static void v2_auth_child(struct ike_engine *e, struct ike_sa *sa,
 		goto out;
 	}
 	/* None of the peer's proposals can work through the NAT. */
-	if (v2_child_nat_refused(e, sa)) {
+	if (sa_child_nat_refused(e, sa)) {
 		n.type = IKEV2_N_NO_PROPOSAL_CHOSEN;
 		goto out;
 	}
@@ -339,7 +339,7 @@ static void v2_auth_child_done(struct ike_engine *e, struct ike_sa *sa,
 	 * Child SA it made (RFC 7296 1.4.1), and no other can be made on
 	 * this IKE SA while the NAT is there.
 	 */
-	if (v2_child_nat_refused(e, sa)) {
+	if (sa_child_nat_refused(e, sa)) {
 		sa->want_delete = true;
 		goto out;
 	}

@@ -120,12 +120,6 @@ int v2_child_set_nonces(struct child_sa *c, const struct secbuf *n1,
 			const struct pl_nonce *n2);
 void v2_child_timers(struct ike_engine *e, struct ike_sa *sa,
 		     struct child_sa *c);
-/*
- * True, after logging why, when sa can carry no Child SA: a NAT between
- * the peers needs ESP in UDP (RFC 3948), which the module cannot do yet
- * (the backend says whether it can).
- */
-bool v2_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa);
 /* < 0 when a's lower nonce is lower than b's (RFC 7296 2.8.1). */
 int v2_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 
