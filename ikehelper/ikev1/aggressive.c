@@ -84,7 +84,7 @@ int v1_am_start(struct ike_engine *e, struct ike_sa *sa)
 	v1pl_add_data(&b, IKEV1_PL_KE, &ke);
 	v1pl_add_data(&b, IKEV1_PL_NONCE, &nonce);
 	v1pl_add_id(&b, &id);
-	v1_p1_add_vids(&b);
+	v1_p1_add_vids(e, &b, sa);
 	if (msg_build_finish(&b, &len))
 		return -EINVAL;
 	sa->v1.sai_b_len = msg_get16(e->out + MSG_HDR_LEN + 2) - MSG_GENERIC_LEN;
@@ -199,7 +199,8 @@ void v1_am_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 	v1pl_add_data(&b, IKEV1_PL_NONCE, &nonce);
 	v1pl_add_id(&b, &id);
 	v1pl_add_data(&b, IKEV1_PL_HASH, &hd);
-	v1_p1_add_vids(&b);
+	v1_p1_add_vids(e, &b, sa);
+	v1_p1_add_natd(e, &b, sa);
 	if (msg_build_finish(&b, &len) ||
 	    !v1_dgram_hash(m->raw, m->raw_len, sa->v1.last_hash))
 		goto fail;
@@ -278,10 +279,12 @@ static void v1_am_i2(struct ike_engine *e, struct ike_sa *sa,
 	}
 	if (v1_p1_policy_id(&peer_id, &pid))
 		sa->remote_id = pid;
+	v1_p1_nat_check(e, sa, m);
 	hd.len = v1_p1_hash(sa, false, sa->v1.idi_b, sa->v1.idi_b_len, hash);
 	v1_hdr(sa, IKEV1_EXCH_AGGRESSIVE, IKEV1_FLAG_ENCRYPTION, 0, &h);
 	msg_build_init(&b, e->out, sizeof(e->out), &h);
 	v1pl_add_data(&b, IKEV1_PL_HASH, &hd);
+	v1_p1_add_natd(e, &b, sa);
 	if (!hd.len || v1_seal(e, sa, &sa->v1.iv, &b, &len)) {
 		why = "cannot build AM3";
 		goto out;
@@ -327,6 +330,9 @@ static void v1_am_r2(struct ike_engine *e, struct ike_sa *sa,
 		return;
 	}
 	hlen = v1_p1_hash(sa, false, sa->v1.idi_b, sa->v1.idi_b_len, hash);
+	if (hlen &&
+	    !keymat_v1_hash_equal(sa->v1.prf, hash, phash.data, phash.len))
+		v1_p1_nat_check(e, sa, in);
 	free(inner);
 	if (!hlen ||
 	    keymat_v1_hash_equal(sa->v1.prf, hash, phash.data, phash.len)) {

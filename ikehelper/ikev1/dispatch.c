@@ -178,6 +178,14 @@ static void v1_input(struct ike_engine *e, const struct sockaddr_storage *local,
 		e->stats.invalid_spi++;
 		goto out;
 	}
+	if (natt && !sa->natt && v1_natt_on(e, sa) &&
+	    (sa->state != IKE_S_CONNECTING || v1_at(sa, V1_MM_R2) ||
+	     v1_at(sa, V1_AM_R1))) {
+		/* RFC 3947 4: the peer floated to port 4500; follow it. */
+		sa->natt = true;
+		sa->local = *local;
+		sa->remote = *remote;
+	}
 	if (!v1_dgram_hash(buf, len, hash))
 		goto out;
 	if (h->exchange == IKEV1_EXCH_MAIN ||

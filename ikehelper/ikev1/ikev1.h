@@ -127,7 +127,19 @@ bool v1_p1_policy_id(const struct v1pl_id *id, struct policy_id *out);
 size_t v1_p1_hash(const struct ike_sa *sa, bool responder, const uint8_t *id_b,
 		  size_t id_len, uint8_t *out);
 /* Our vendor IDs (DPD; the others are recognised, not claimed). */
-void v1_p1_add_vids(struct msg_builder *b);
+void v1_p1_add_vids(struct ike_engine *e, struct msg_builder *b,
+		    const struct ike_sa *sa);
+/*
+ * NAT traversal (RFC 3947 and its drafts): both sides said so, and the
+ * configuration allows it ("no crypto ipsec nat-transparency
+ * udp-encapsulation" does not).  The NAT-D payloads of MM3/MM4, AM2/AM3,
+ * and their check (an initiator floats to port 4500 on a NAT).
+ */
+bool v1_natt_on(const struct ike_engine *e, const struct ike_sa *sa);
+void v1_p1_add_natd(struct ike_engine *e, struct msg_builder *b,
+		    const struct ike_sa *sa);
+void v1_p1_nat_check(struct ike_engine *e, struct ike_sa *sa,
+		     const struct msg *m);
 /* Note the peer's vendor IDs. */
 void v1_p1_peer_vids(struct ike_engine *e, struct ike_sa *sa,
 		     const struct msg *m);

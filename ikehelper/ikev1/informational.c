@@ -71,11 +71,15 @@ int v1_delete_child_start(struct ike_engine *e, struct ike_sa *sa,
 	return v1_info_send(e, sa, v1_add_delete_child, c, false, 0);
 }
 
-/* DELETE of every IPsec SA left, then of the ISAKMP SA, in one message. */
-static void v1_add_delete_ike(struct msg_builder *b, void *arg)
+/*
+ * DELETE of every IPsec SA left, in one payload; then of the ISAKMP SA in
+ * a message of its own, as IOS sends them (strongSwan reads one Delete
+ * payload per message).
+ */
+static void v1_add_delete_children(struct msg_builder *b, void *arg)
 {
 	const struct ike_sa *sa = arg;
-	uint8_t spis[4 * 64], cookies[16];
+	uint8_t spis[4 * 64];
 	struct v1pl_delete d = {
 		.doi = IKEV1_DOI_IPSEC, .proto = IKEV1_PROTO_IPSEC_ESP,
 		.spi_size = 4, .spis = spis,
@@ -84,24 +88,33 @@ static void v1_add_delete_ike(struct msg_builder *b, void *arg)
 	for (const struct child_sa *c = sa->children; c && d.n_spi < 64;
 	     c = c->next)
 		msg_set32(spis + 4 * d.n_spi++, c->spi_in);
-	if (d.n_spi)
-		v1pl_add_delete(b, &d);
+	v1pl_add_delete(b, &d);
+}
+
+static void v1_add_delete_ike(struct msg_builder *b, void *arg)
+{
+	const struct ike_sa *sa = arg;
+	uint8_t cookies[16];
+	struct v1pl_delete d = {
+		.doi = IKEV1_DOI_IPSEC, .proto = IKEV1_PROTO_ISAKMP,
+		.spi_size = 16, .n_spi = 1, .spis = cookies,
+	};
+
 	memcpy(cookies, sa->spi_i, 8);
 	memcpy(cookies + 8, sa->spi_r, 8);
-	d.proto = IKEV1_PROTO_ISAKMP;
-	d.spi_size = 16;
-	d.n_spi = 1;
-	d.spis = cookies;
 	v1pl_add_delete(b, &d);
 }
 
 int v1_delete_ike_start(struct ike_engine *e, struct ike_sa *sa)
 {
-	int err;
+	int err = 0;
 
 	sa_log(e, LOG_INFO, "%s: deleting the ISAKMP SA%s", sa->tunnel,
 	       sa->children ? " and its IPsec SAs" : "");
-	err = v1_info_send(e, sa, v1_add_delete_ike, sa, false, 0);
+	if (sa->children)
+		err = v1_info_send(e, sa, v1_add_delete_children, sa, false, 0);
+	if (!err)
+		err = v1_info_send(e, sa, v1_add_delete_ike, sa, false, 0);
 	while (sa->children)
 		sa_child_free(e, sa, sa->children);
 	return err;

@@ -68,7 +68,7 @@ int v1_mm_start(struct ike_engine *e, struct ike_sa *sa)
 	v1_hdr(sa, IKEV1_EXCH_MAIN, 0, 0, &h);
 	msg_build_init(&b, e->out, sizeof(e->out), &h);
 	v1pl_add_sa(&b, offer);
-	v1_p1_add_vids(&b);
+	v1_p1_add_vids(e, &b, sa);
 	free(offer);
 	if (msg_build_finish(&b, &len))
 		return -EINVAL;
@@ -159,7 +159,7 @@ void v1_mm_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 	v1_hdr(sa, IKEV1_EXCH_MAIN, 0, 0, &h);
 	msg_build_init(&b, e->out, sizeof(e->out), &h);
 	v1pl_add_sa(&b, answer);
-	v1_p1_add_vids(&b);
+	v1_p1_add_vids(e, &b, sa);
 	if (msg_build_finish(&b, &len) ||
 	    !v1_dgram_hash(m->raw, m->raw_len, sa->v1.last_hash)) {
 		sa_ike_free(e, sa);
@@ -206,6 +206,7 @@ static void v1_mm_i2(struct ike_engine *e, struct ike_sa *sa,
 	msg_build_init(&b, e->out, sizeof(e->out), &h);
 	v1pl_add_data(&b, IKEV1_PL_KE, &ke);
 	v1pl_add_data(&b, IKEV1_PL_NONCE, &nonce);
+	v1_p1_add_natd(e, &b, sa);
 	if (msg_build_finish(&b, &len)) {
 		ike_sa_dead(e, sa, "cannot build MM3");
 		return;
@@ -255,10 +256,12 @@ static void v1_mm_r2(struct ike_engine *e, struct ike_sa *sa,
 		ike_sa_dead(e, sa, "MM3: bad key exchange data");
 		return;
 	}
+	v1_p1_nat_check(e, sa, m);
 	v1_hdr(sa, IKEV1_EXCH_MAIN, 0, 0, &h);
 	msg_build_init(&b, e->out, sizeof(e->out), &h);
 	v1pl_add_data(&b, IKEV1_PL_KE, &ke);
 	v1pl_add_data(&b, IKEV1_PL_NONCE, &nonce);
+	v1_p1_add_natd(e, &b, sa);
 	if (msg_build_finish(&b, &len)) {
 		ike_sa_dead(e, sa, "cannot build MM4");
 		return;
@@ -333,6 +336,7 @@ static void v1_mm_i3(struct ike_engine *e, struct ike_sa *sa,
 	}
 	sa->v1.psk = keys->psk[0];
 	free(keys);
+	v1_p1_nat_check(e, sa, m);
 	err = v1_p1_keys(sa, sa->v1.psk->key, sa->v1.psk->key_len);
 	if (!err)
 		err = v1_mm_auth_msg(e, sa, false, &len);

@@ -85,6 +85,48 @@ static uint32_t v1_min_life(uint32_t a, uint32_t b)
 	return !a ? b : !b ? a : a < b ? a : b;
 }
 
+/* "AES-256/SHA256/psk/group 14/86400s" for the log, or why it is not one. */
+static void v1_xf_describe(const struct v1pl_transform *xf, char *buf,
+			   size_t len)
+{
+	enum v1_err err;
+	struct v1xf_ike t;
+	char en[24], hn[24], an[32];
+
+	err = v1xf_ike_decode(xf, &t);
+	if (err) {
+		snprintf(buf, len, "(%s)", v1err_str(err));
+		return;
+	}
+	names_fmt(NAMES_ENCR, t.encr, en, sizeof(en));
+	names_fmt(NAMES_V1_HASH, t.hash, hn, sizeof(hn));
+	names_fmt(NAMES_V1_AUTH_METHOD, t.auth, an, sizeof(an));
+	if ((size_t)snprintf(buf, len, "%s%s%.0u/%s/%s/group %u/%us", en,
+			     t.encr_bits ? "-" : "", t.encr_bits, hn, an,
+			     t.group, t.life_secs) >= len)
+		buf[len - 1] = 0;
+}
+
+/*
+ * One line that says what the peer offered, transform by transform, and
+ * that none is one of our ISAKMP policies.
+ */
+static void v1_p1_refusal(struct ike_engine *e, const struct ike_sa *sa,
+			  const struct v1pl_sa *offer)
+{
+	char line[512], one[128];
+	size_t n = 0;
+
+	line[0] = 0;
+	for (unsigned int x = 0; x < offer->n_xf && n < sizeof(line); x++) {
+		v1_xf_describe(&offer->xf[x], one, sizeof(one));
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
+				      x ? ", " : "", one);
+	}
+	sa_log(e, LOG_NOTICE, "%s: phase 1: none of the peer's %u transforms matches an ISAKMP policy (NO-PROPOSAL-CHOSEN); it offered %s",
+	       sa->tunnel, offer->n_xf, line);
+}
+
 int v1_p1_choose(struct ike_engine *e, struct ike_sa *sa,
 		 const struct v1pl_sa *offer, struct v1pl_sa *answer)
 {
@@ -125,8 +167,7 @@ int v1_p1_choose(struct ike_engine *e, struct ike_sa *sa,
 			}
 		}
 	}
-	sa_log(e, LOG_NOTICE, "%s: phase 1: none of the peer's %u transforms matches an ISAKMP policy (NO-PROPOSAL-CHOSEN)",
-	       sa->tunnel, offer->n_xf);
+	v1_p1_refusal(e, sa, offer);
 	return -ENOENT;
 }
 
@@ -326,12 +367,133 @@ size_t v1_p1_hash(const struct ike_sa *sa, bool responder, const uint8_t *id_b,
 	return crypto_prf_len(v->prf);
 }
 
-void v1_p1_add_vids(struct msg_builder *b)
+static void v1_set_port(struct sockaddr_storage *ss, uint16_t port)
 {
-	const struct v1vid_info *dpd = v1vid_get(V1VID_DPD);
-	struct v1pl_data d = { .data = dpd->data, .len = dpd->len };
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+/* Does this configuration allow NAT traversal (IOS's default)? */
+static bool v1_natt_allowed(const struct ike_engine *e)
+{
+	return !e->cfg->ios || !e->cfg->ios->natt_off;
+}
+
+static void v1_add_vid(struct msg_builder *b, enum v1vid vid)
+{
+	const struct v1vid_info *i = v1vid_get(vid);
+	struct v1pl_data d = { .data = i->data, .len = i->len };
 
 	v1pl_add_data(b, IKEV1_PL_VID, &d);
+}
+
+void v1_p1_add_vids(struct ike_engine *e, struct msg_builder *b,
+		    const struct ike_sa *sa)
+{
+	v1_add_vid(b, V1VID_DPD);
+	if (!v1_natt_allowed(e))
+		return;
+	if (sa->initiator) {
+		/* RFC 3947 and the drafts IOS and strongSwan understand. */
+		v1_add_vid(b, V1VID_NATT_RFC3947);
+		v1_add_vid(b, V1VID_NATT_DRAFT_03);
+		v1_add_vid(b, V1VID_NATT_DRAFT_02N);
+	} else if (sa->v1.peer_natt) {
+		/* The responder names the one it will speak. */
+		v1_add_vid(b, sa->v1.natt_draft ? V1VID_NATT_DRAFT_03 :
+						   V1VID_NATT_RFC3947);
+	}
+}
+
+bool v1_natt_on(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	return sa->v1.peer_natt && v1_natt_allowed(e);
+}
+
+/* The NAT-D hash of (address, port) ss, for sa: 0 or -errno. */
+static int v1_natd_of(const struct ike_sa *sa,
+		      const struct sockaddr_storage *ss, uint8_t *out)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return keymat_v1_natd(sa->v1.prf, sa->spi_i, sa->spi_r,
+				      (const uint8_t *)&in->sin_addr, 4,
+				      ntohs(in->sin_port), out);
+	if (ss->ss_family == AF_INET6)
+		return keymat_v1_natd(sa->v1.prf, sa->spi_i, sa->spi_r,
+				      (const uint8_t *)&in6->sin6_addr, 16,
+				      ntohs(in6->sin6_port), out);
+	return -EAFNOSUPPORT;
+}
+
+void v1_p1_add_natd(struct ike_engine *e, struct msg_builder *b,
+		    const struct ike_sa *sa)
+{
+	uint8_t h[2][CRYPTO_PRF_MAX];
+	struct v1pl_data d = { .len = crypto_prf_len(sa->v1.prf) };
+	uint8_t type = sa->v1.natt_draft ? IKEV1_PL_NAT_D_DRAFT :
+					   IKEV1_PL_NAT_D;
+
+	if (!v1_natt_on(e, sa))
+		return;
+	/* RFC 3947 3.2: the peer's address first, then ours. */
+	if (v1_natd_of(sa, &sa->remote, h[0]) || v1_natd_of(sa, &sa->local, h[1]))
+		return;
+	d.data = h[0];
+	v1pl_add_data(b, type, &d);
+	d.data = h[1];
+	v1pl_add_data(b, type, &d);
+}
+
+/*
+ * The peer's NAT-D payloads against the addresses we see: the first
+ * must be ours, one of the others the peer's, or a NAT is between us.
+ * Sets sa->nat_detected; an initiator floats to port 4500 (RFC 3947 4).
+ */
+void v1_p1_nat_check(struct ike_engine *e, struct ike_sa *sa,
+		     const struct msg *m)
+{
+	uint8_t mine[CRYPTO_PRF_MAX], theirs[CRYPTO_PRF_MAX];
+	size_t hl = crypto_prf_len(sa->v1.prf);
+	bool first = true, seen = false, me_ok = false, peer_ok = false;
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+
+	if (!v1_natt_on(e, sa) || v1_natd_of(sa, &sa->local, mine) ||
+	    v1_natd_of(sa, &sa->remote, theirs))
+		return;
+	for (unsigned int i = 0; i < m->n; i++) {
+		struct v1pl_data d;
+
+		if ((m->pl[i].type != IKEV1_PL_NAT_D &&
+		     m->pl[i].type != IKEV1_PL_NAT_D_DRAFT) ||
+		    v1pl_natd_parse(&m->pl[i], &d))
+			continue;
+		seen = true;
+		if (first)
+			me_ok = d.len == hl && !memcmp(d.data, mine, hl);
+		else if (d.len == hl && !memcmp(d.data, theirs, hl))
+			peer_ok = true;
+		first = false;
+	}
+	if (!seen)
+		return;
+	sa->nat_detected = !me_ok || !peer_ok;
+	if (!sa->nat_detected)
+		return;
+	sa_log(e, LOG_INFO, "%s: NAT detected between %s and %s (%s)",
+	       sa->tunnel, sa_addr_str(&sa->local, l, sizeof(l)),
+	       sa_addr_str(&sa->remote, r, sizeof(r)),
+	       !me_ok && !peer_ok ? "both sides" : !me_ok ? "in front of us" :
+	       "in front of the peer");
+	if (sa->initiator && !sa->natt) {
+		sa->natt = true;
+		v1_set_port(&sa->local, 4500);
+		v1_set_port(&sa->remote, 4500);
+	}
 }
 
 void v1_p1_peer_vids(struct ike_engine *e, struct ike_sa *sa,
@@ -356,10 +518,16 @@ void v1_p1_peer_vids(struct ike_engine *e, struct ike_sa *sa,
 			sa->v1.peer_xauth = true;
 			break;
 		case V1VID_NATT_RFC3947:
+			sa->v1.peer_natt = true;
+			sa->v1.natt_rfc = true;
+			sa->v1.natt_draft = false;
+			break;
 		case V1VID_NATT_DRAFT_03:
 		case V1VID_NATT_DRAFT_02N:
 		case V1VID_NATT_DRAFT_02:
 			sa->v1.peer_natt = true;
+			/* The RFC's numbers when the peer speaks them too. */
+			sa->v1.natt_draft = !sa->v1.natt_rfc;
 			break;
 		default:
 			break;
@@ -503,7 +671,13 @@ void v1_p1_done(struct ike_engine *e, struct ike_sa *sa)
 	 * The initiator's Quick Mode follows; a responder waits for it (and
 	 * makes one itself if none comes: ike.c's tunnel check).
 	 */
-	if (!sa->children && sa->initiator)
+	/*
+	 * As IKEv2 does: no IPsec SA can cross the NAT, so no ISAKMP SA
+	 * (either side deletes it: each may have started one).
+	 */
+	if (!sa->children && sa_child_nat_refused(e, sa))
+		sa->want_delete = true;
+	else if (!sa->children && sa->initiator)
 		sa->want_child = true;
 	sa->ops->kick(e, sa);
 }

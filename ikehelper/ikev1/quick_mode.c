@@ -79,7 +79,8 @@ static struct v1_qm *v1_qm_find(struct ike_sa *sa, uint32_t msgid)
 }
 
 /* A transform set as an ESP transform (ikev1/xform.h); false for SEAL. */
-static bool v1_tset_xf(const struct policy_transform_set *t,
+static bool v1_tset_xf(const struct ike_sa *sa,
+		       const struct policy_transform_set *t,
 		       const struct policy_v1_effective *eff,
 		       struct v1xf_esp *xf)
 {
@@ -119,7 +120,10 @@ static bool v1_tset_xf(const struct policy_transform_set *t,
 	    (t->auth == POLICY_ESP_AUTH_NONE && xf->encr != IKEV2_ENCR_AES_GCM_16))
 		return false;
 	xf->integ = integ[t->auth];
-	xf->encap = IKEV1_ENCAP_TUNNEL;
+	/* Across a NAT, ESP goes in UDP (RFC 3947 5.1, or the drafts'). */
+	xf->encap = !sa->nat_detected ? IKEV1_ENCAP_TUNNEL :
+		    sa->v1.natt_draft ? IKEV1_ENCAP_UDP_TUNNEL_DRAFT :
+					IKEV1_ENCAP_UDP_TUNNEL;
 	if (eff->pfs) {
 		g = policy_v1_alg(POLICY_V1_KIND_GROUP, eff->pfs - 1u);
 		if (!g)
@@ -135,7 +139,7 @@ static bool v1_esp_same(const struct v1xf_esp *a, const struct v1xf_esp *b)
 {
 	return a->encr == b->encr && a->encr_bits == b->encr_bits &&
 	       a->integ == b->integ && a->group == b->group &&
-	       (!b->encap || b->encap == IKEV1_ENCAP_TUNNEL);
+	       (!b->encap || b->encap == a->encap);
 }
 
 static uint32_t v1_min(uint32_t a, uint32_t b)
@@ -291,6 +295,36 @@ done:
 	return err;
 }
 
+/* Make-before-break: old, replaced, goes a little later (by DELETE). */
+static void v1_child_replaced(struct ike_engine *e, struct child_sa *old)
+{
+	old->state = CHILD_S_REKEYED;
+	old->want_rekey = false;
+	old->rekey_ms = IKE_NO_TIMER;
+	old->expire_ms = e->now_ms + 1000ull * V1_DELETE_GRACE;
+}
+
+/*
+ * IKEv1 does not say which IPsec SA a Quick Mode replaces: as a
+ * responder, a new pair replaces the installed ones of the same
+ * selectors (IOS and strongSwan rekey so), which then go after the grace.
+ */
+static void v1_child_replaces_same(struct ike_engine *e, struct ike_sa *sa,
+				   const struct child_sa *c)
+{
+	for (struct child_sa *o = sa->children; o; o = o->next) {
+		if (o == c || o->state != CHILD_S_INSTALLED ||
+		    o->n_ts_l != 1 || o->n_ts_r != 1 || c->n_ts_l != 1 ||
+		    c->n_ts_r != 1 ||
+		    memcmp(o->ts_l, c->ts_l, sizeof(*c->ts_l)) ||
+		    memcmp(o->ts_r, c->ts_r, sizeof(*c->ts_r)))
+			continue;
+		sa_log(e, LOG_INFO, "%s: IPsec SA in 0x%08x out 0x%08x is replaced by in 0x%08x out 0x%08x",
+		       sa->tunnel, o->spi_in, o->spi_out, c->spi_in, c->spi_out);
+		v1_child_replaced(e, o);
+	}
+}
+
 /* Write HASH over the message after it, once b holds everything. */
 static void v1_qm_fill_hash(struct msg_builder *b, size_t hlen,
 			    int (*fn)(struct ike_sa *, struct v1_qm *,
@@ -360,7 +394,7 @@ int v1_qm_start(struct ike_engine *e, struct ike_sa *sa, struct child_sa *old)
 	for (unsigned int i = 0; i < eff->n_tset; i++) {
 		struct v1xf_esp xf;
 
-		if (!v1_tset_xf(eff->tset[i], eff, &xf)) {
+		if (!v1_tset_xf(sa, eff->tset[i], eff, &xf)) {
 			sa_log(e, LOG_NOTICE, "%s: transform set %s: %s is not implemented by the ikevti module yet; not offered",
 			       sa->tunnel, eff->tset[i]->name,
 			       policy_esp_enc_name(eff->tset[i]->enc));
@@ -583,6 +617,13 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	qm->iv = iv;
 	v1crypt_iv_confirm(&qm->iv);
 	v1_mid_add(sa, qm->msgid);
+	if (sa_child_nat_refused(e, sa)) {
+		e->stats.no_proposal++;
+		v1_qm_refuse(e, sa, IKEV1_N_NO_PROPOSAL_CHOSEN,
+			     "a NAT is between the peers (NO-PROPOSAL-CHOSEN)");
+		v1_qm_drop(sa, qm);
+		goto out;
+	}
 	if (!v1_dgram_hash(m->raw, m->raw_len, qm->last_hash) ||
 	    v1pl_sa_parse(v1_pl(inner, IKEV1_PL_SA), offer) ||
 	    v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno)) {
@@ -598,7 +639,9 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	v1_pair_ts(&eff->ts[0].remote, &tr);
 	if (has_ids) {
 		if (v1pl_id_parse(pid, &ids[0]) ||
-		    v1pl_id_parse(msg_find(inner, IKEV1_PL_ID, 1), &ids[1]) ||
+		    v1pl_id_parse(msg_find(inner, IKEV1_PL_ID,
+					   (unsigned int)(pid - inner->pl) + 1),
+				  &ids[1]) ||
 		    !ids[0].family || !ids[1].family) {
 			v1_qm_refuse(e, sa, IKEV1_N_INVALID_ID_INFORMATION,
 				     "QM1 IDs are not addresses");
@@ -630,7 +673,7 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	for (i = 0; i < eff->n_tset && !chosen; i++) {
 		struct v1xf_esp ours, theirs;
 
-		if (!v1_tset_xf(eff->tset[i], eff, &ours))
+		if (!v1_tset_xf(sa, eff->tset[i], eff, &ours))
 			continue;
 		for (unsigned int p = 0; p < offer->n_prop && !chosen; p++) {
 			const struct v1pl_proposal *pp = &offer->prop[p];
@@ -814,7 +857,7 @@ static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 	for (unsigned int i = 0; i < eff->n_tset && !ok; i++) {
 		struct v1xf_esp ours;
 
-		ok = v1_tset_xf(eff->tset[i], eff, &ours) &&
+		ok = v1_tset_xf(sa, eff->tset[i], eff, &ours) &&
 		     v1_esp_same(&ours, &got);
 	}
 	if (!ok) {
@@ -869,12 +912,8 @@ static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 		c = NULL;
 		goto done;
 	}
-	if (old && old->state != CHILD_S_DELETING) {
-		/* Make-before-break: the old pair goes a little later. */
-		old->state = CHILD_S_REKEYED;
-		old->rekey_ms = IKE_NO_TIMER;
-		old->expire_ms = e->now_ms + 1000ull * V1_DELETE_GRACE;
-	}
+	if (old && old->state != CHILD_S_DELETING)
+		v1_child_replaced(e, old);
 	v1_hdr(sa, IKEV1_EXCH_QUICK, IKEV1_FLAG_ENCRYPTION, qm->msgid, &h);
 	msg_build_init(&b, e->out, sizeof(e->out), &h);
 	hd.len = crypto_prf_len(sa->v1.prf);
@@ -930,8 +969,10 @@ static void v1_qm_r3(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 		return;
 	}
 	free(inner);
-	if (qm->child && qm->child->state == CHILD_S_HALF)
+	if (qm->child && qm->child->state == CHILD_S_HALF) {
 		sa_child_complete(e, sa, qm->child);
+		v1_child_replaces_same(e, sa, qm->child);
+	}
 	sa_log(e, LOG_INFO, "%s: Quick Mode %08x done", sa->tunnel, qm->msgid);
 	v1_qm_drop(sa, qm);
 }

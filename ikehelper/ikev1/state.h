@@ -87,6 +87,8 @@ struct v1_ike {
 	const struct policy_v1_psk *psk;	/* the one that authenticated */
 	/* What the peer announced (vendor IDs). */
 	bool peer_dpd, peer_natt, peer_unity, peer_xauth;
+	bool natt_rfc;			/* RFC 3947, else a draft (NAT-D 130) */
+	bool natt_draft;
 	bool rekeys;			/* made to replace an ISAKMP SA */
 	/* DPD (RFC 3706). */
 	uint32_t dpd_seq;		/* of our last R-U-THERE */

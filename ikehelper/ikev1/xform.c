@@ -57,7 +57,7 @@ static bool key_bits(uint16_t encr, const struct v1pl_attr *kl,
 /*
  * A Life Type / Life Duration pair at i (payload_sa.c made sure of the
  * pair in a proposal of the transform's class); false for a value we
- * cannot keep.
+ * cannot keep.  A Duration of 0 leaves the lifetime as not given.
  */
 static bool life(const struct v1pl_transform *xf, unsigned int i,
 		 uint16_t duration, uint32_t *secs, uint32_t *kbytes)
@@ -67,8 +67,12 @@ static bool life(const struct v1pl_transform *xf, unsigned int i,
 	if (i + 1 >= xf->n_attr || i + 1 >= V1PL_MAX_ATTRS)
 		return false;
 	d = &xf->attr[i + 1];
-	if (d->type != duration || !d->value || d->value > UINT32_MAX)
+	if (d->type != duration || d->value > UINT32_MAX)
 		return false;
+	/* strongSwan sends 0 for a lifetime it does not limit: none given. */
+	if (!d->value)
+		return xf->attr[i].value == IKEV1_LIFE_SECONDS ||
+		       xf->attr[i].value == IKEV1_LIFE_KILOBYTES;
 	switch (xf->attr[i].value) {
 	case IKEV1_LIFE_SECONDS:
 		*secs = (uint32_t)d->value;

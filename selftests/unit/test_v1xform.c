@@ -153,7 +153,9 @@ static void test_ike(void)
 	ike_base(&xf);
 	v1pl_attr_add(&xf, IKEV1_ATTR_LIFE_TYPE, false, 2, 1);
 	v1pl_attr_add(&xf, IKEV1_ATTR_LIFE_DURATION, false, 2, 0);
-	is_int(v1xf_ike_decode(&xf, &out), V1_E_ATTRIBUTES, "a lifetime of 0");
+	/* strongSwan sends it for a lifetime it does not limit. */
+	ok(!v1xf_ike_decode(&xf, &out) && !out.life_secs && !out.life_kbytes,
+	   "a lifetime of 0: as none given (strongSwan's 'no limit')");
 	ike_base(&xf);
 	v1pl_attr_add(&xf, IKEV1_ATTR_LIFE_TYPE, false, 2, 1);
 	v1pl_attr_add(&xf, IKEV1_ATTR_LIFE_DURATION, true, 5, 1ull << 32);
