@@ -133,6 +133,7 @@ struct ike_sa *sa_ike_new(struct ike_engine *e, const struct ike_ops *ops,
 		}
 	} while (!memcmp(spi, "\0\0\0\0\0\0\0\0", 8));
 	sa->created_ms = e->now_ms;
+	sa->started_ms = e->now_ms;
 	sa->last_rx_ms = e->now_ms;
 	sa->rekey_ms = IKE_NO_TIMER;
 	sa->expire_ms = IKE_NO_TIMER;

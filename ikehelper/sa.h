@@ -186,6 +186,7 @@ struct ike_sa {
 	struct ike_clear *clear;	/* an ikevtictl clear waits for it */
 	struct child_sa *children;
 	uint64_t created_ms, rekey_ms, expire_ms, last_rx_ms;
+	uint64_t started_ms;		/* its negotiation began */
 	/* The version's own state: ops says which. */
 	union {
 		struct v1_ike v1;

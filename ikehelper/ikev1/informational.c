@@ -333,8 +333,14 @@ out:
 
 void v1_initial_contact(struct ike_engine *e, struct ike_sa *sa)
 {
+	/*
+	 * What the peer had before it started this one: not an ISAKMP SA
+	 * negotiated alongside (two VTIs that come up at once, each
+	 * initiating, must not drop each other's).
+	 */
 	for (struct ike_sa *o = e->sas; o; o = o->next) {
 		if (o == sa || o->ops != &ikev1_ops || o->state == IKE_S_DEAD ||
+		    !o->was_up || o->created_ms >= sa->started_ms ||
 		    !sa_addr_equal(&o->remote, &sa->remote))
 			continue;
 		sa_log(e, LOG_INFO, "%s: INITIAL-CONTACT: dropping the old SAs with the peer",

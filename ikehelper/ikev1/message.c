@@ -95,7 +95,7 @@ int v1_retransmit(struct ike_engine *e, struct ike_sa *sa)
 	if (r->tries >= max || !r->buf) {
 		r->next_ms = IKE_NO_TIMER;
 		if (r->task == TASK_DPD)
-			sa_log(e, LOG_NOTICE, "%s: no R-U-THERE-ACK after %u tries: the peer is dead",
+			sa_log(e, LOG_NOTICE, "%s: no R-U-THERE-ACK to %u R-U-THEREs: the peer is dead",
 			       sa->tunnel, r->tries + 1);
 		return -ETIMEDOUT;
 	}

@@ -656,6 +656,10 @@ void v1_p1_done(struct ike_engine *e, struct ike_sa *sa)
 	 * tunnel: a rekey (ours or the peer's).  The new one takes the IPsec
 	 * SAs; the old one goes (by our DELETE if we made this one, else by
 	 * the peer's, or its lifetime).
+	 *
+	 * A peer such as strongSwan deletes the IPsec SAs of an ISAKMP SA
+	 * with it, so after our own rekey the IPsec SAs are rekeyed over the
+	 * new one first, and the old ISAKMP SA is deleted once they are.
 	 */
 	for (struct ike_sa *o = e->sas; o; o = o->next) {
 		if (o == sa || o->ops != &ikev1_ops ||
@@ -664,9 +668,12 @@ void v1_p1_done(struct ike_engine *e, struct ike_sa *sa)
 		sa_move_children(o, sa);
 		o->state = IKE_S_REKEYED;
 		if (v->rekeys)
-			o->want_delete = true;
+			o->v1.delete_ms = e->now_ms + 2000ull * V1_DELETE_GRACE;
 		o->ops->kick(e, o);
 	}
+	for (struct child_sa *c = sa->children; v->rekeys && c; c = c->next)
+		if (c->state == CHILD_S_INSTALLED)
+			c->want_rekey = true;
 	/*
 	 * The initiator's Quick Mode follows; a responder waits for it (and
 	 * makes one itself if none comes: ike.c's tunnel check).

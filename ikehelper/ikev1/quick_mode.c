@@ -826,7 +826,7 @@ static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 	const uint8_t *rest;
 	struct msg_hdr h;
 	size_t len, rest_len;
-	bool ok = false, commit;
+	bool ok = false, commit, replacing;
 
 	if (!inner || !answer)
 		goto out;
@@ -906,13 +906,22 @@ static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 	c->sel.integ = got.integ;
 	c->sel.dh = qm->group;
 	c->initiated = true;
+	/*
+	 * The responder installs its SAs when QM3 arrives: until then our
+	 * new outbound SA would send into nothing.  A rekey keeps sending on
+	 * the old pair a moment longer (make-before-break); a first pair
+	 * has nothing to lose.  The commit bit waits for CONNECTED.
+	 */
+	replacing = old && old->state != CHILD_S_DELETING;
 	if (v1_child_set_ts(c, &tl, &tr) ||
-	    v1_child_install(e, sa, c, qm, !commit)) {
+	    v1_child_install(e, sa, c, qm, !commit && !replacing)) {
 		sa_child_free(e, sa, c);
 		c = NULL;
 		goto done;
 	}
-	if (old && old->state != CHILD_S_DELETING)
+	if (!commit && replacing)
+		c->half_deadline_ms = e->now_ms + V1_OUT_DELAY_MS;
+	if (replacing)
 		v1_child_replaced(e, old);
 	v1_hdr(sa, IKEV1_EXCH_QUICK, IKEV1_FLAG_ENCRYPTION, qm->msgid, &h);
 	msg_build_init(&b, e->out, sizeof(e->out), &h);
@@ -1009,6 +1018,12 @@ void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 
 void v1_qm_timers(struct ike_engine *e, struct ike_sa *sa)
 {
+	/* An ISAKMP SA our rekey replaced: its IPsec SAs have moved on. */
+	if (sa->v1.delete_ms && e->now_ms >= sa->v1.delete_ms) {
+		sa->v1.delete_ms = 0;
+		if (sa->state == IKE_S_REKEYED)
+			sa->want_delete = true;
+	}
 	for (unsigned int i = 0; i < V1_QM_MAX; i++) {
 		struct v1_qm *qm = sa->v1.qm[i];
 
@@ -1043,7 +1058,7 @@ void v1_qm_timers(struct ike_engine *e, struct ike_sa *sa)
 
 uint64_t v1_qm_next_timer(const struct ike_sa *sa)
 {
-	uint64_t t = IKE_NO_TIMER;
+	uint64_t t = sa->v1.delete_ms ? sa->v1.delete_ms : IKE_NO_TIMER;
 
 	for (unsigned int i = 0; i < V1_QM_MAX; i++) {
 		const struct v1_qm *qm = sa->v1.qm[i];

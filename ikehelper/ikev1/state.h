@@ -90,6 +90,7 @@ struct v1_ike {
 	bool natt_rfc;			/* RFC 3947, else a draft (NAT-D 130) */
 	bool natt_draft;
 	bool rekeys;			/* made to replace an ISAKMP SA */
+	uint64_t delete_ms;		/* replaced by our rekey: DELETE then */
 	/* DPD (RFC 3706). */
 	uint32_t dpd_seq;		/* of our last R-U-THERE */
 	uint32_t peer_dpd_seq;		/* of the peer's last one */

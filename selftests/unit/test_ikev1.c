@@ -225,8 +225,11 @@ static void test_rekey(void)
 	is_int(ike_engine_rekey(W.s[0].e, "ikevti0", false, W.now), 0,
 	       "rekey: ikevtictl rekey child-sa");
 	deliver();
+	ok(W.s[0].fb.n == 3 && W.s[1].fb.n == 4 && out_spi(0) == out0 && !W.loss,
+	   "rekey: after QM3, A still sends on the old pair, B has both");
+	run_until(W.now + 2000);
 	ok(W.s[0].fb.n == 4 && W.s[1].fb.n == 4 && mirrored() && !W.loss,
-	   "rekey: a new Quick Mode: two pairs while the old one drains");
+	   "rekey: 1.5 s on, A's new outbound SA: two pairs while the old one drains");
 	ok(out_spi(0) != out0, "rekey: A sends on the new SA");
 	is_int(v1_count(0, IKEV1_EXCH_QUICK) - qm, 2, "rekey: QM1 and QM3 again");
 	run_until(W.now + 10000);
@@ -269,6 +272,7 @@ static void test_dpd(void)
 {
 	struct v1_side s = plain;
 	unsigned int info;
+	uint64_t t0;
 
 	s.extra = "crypto isakmp keepalive 10 2 periodic\n";
 	if (!ok(v1_world(&s, &s), "dpd: configs load") ||
@@ -279,9 +283,28 @@ static void test_dpd(void)
 	ok(v1_count(0, IKEV1_EXCH_INFORMATIONAL) > info && one_pair(),
 	   "dpd: R-U-THERE every 10 s, answered: the tunnel stays");
 	W.down[1] = true;
-	run_until(W.now + 60000);
+	t0 = W.now;
+	while (W.s[0].fb.n && W.now < t0 + 120000)
+		run_until(W.now + 500);
 	ok(W.s[0].fb.n == 0 && view_ike(0).established == 0,
 	   "dpd: B gone, A declares it dead and removes the SAs");
+	/* IOS: the interval, then 5 R-U-THEREs 2 s apart (the retry). */
+	ok(W.now - t0 <= (10 + 5 * 2 + 2) * 1000,
+	   "dpd: within keepalive + 5 x retry (%llu ms)",
+	   (unsigned long long)(W.now - t0));
+	ok(logged(0, "ikevti0: no R-U-THERE-ACK to 6 R-U-THEREs: the peer is dead") == 1,
+	   "dpd: A says why");
+	/* The peer returns: the VTI comes back on its own. */
+	W.down[1] = false;
+	run_until(W.now + 15000);
+	/*
+	 * Both VTIs initiate at the same moment here (one fake clock), so
+	 * there may be two ISAKMP SAs and two pairs, as between two IOS
+	 * routers; each pair is whole at both ends.
+	 */
+	ok(view_ike(0).established >= 1 && view_ike(1).established >= 1 &&
+	   mirrored() && !W.s[0].fb.errors && !W.s[1].fb.errors,
+	   "dpd: B answers again, the tunnel comes back (mirrored pairs)");
 }
 
 static void test_wrong_key(void)
@@ -367,6 +390,7 @@ static void test_crypto_map(void)
 	is_int(ike_engine_rekey(W.s[1].e, "cmap-10", false, W.now), 0,
 	       "crypto map: the phase 1 responder rekeys phase 2");
 	deliver();
+	run_until(W.now + 2000);
 	ok(W.s[0].fb.n == 4 && W.s[1].fb.n == 4 && mirrored() && !W.loss,
 	   "crypto map: its Quick Mode IDs are the access list, mirrored");
 	run_until(W.now + 10000);
