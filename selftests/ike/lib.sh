@@ -218,18 +218,23 @@ ike_swanctl() {
 #   ike_rekey                    IKE SA rekey_time, e.g. 0
 #   if_id                        the Child SA's XFRM interface ID (route-
 #                                based, with an xfrm interface), or none
+#   version                      2 (default) or 1 (IKEv1)
+#   aggressive                   no (default) or yes (IKEv1 Aggressive Mode)
+#   dpd_delay                    0 (default: none), seconds
 ike_swanctl_conf() {
 	local name=$1 kv
 	local local=$IKE_ADDR_L remote=$IKE_ADDR_R local_id= remote_id= psk=
 	local ike_prop=aes256-sha256-modp2048 esp_prop=aes256-sha256
 	local local_ts=$IKE_NET_L remote_ts=$IKE_NET_R start=none
 	local rekey_time=0 life_time=0 ike_rekey=0 if_id= if_id_lines=
+	local version=2 aggressive=no dpd_delay=0
 
 	shift
 	for kv in "$@"; do
 		case ${kv%%=*} in
 		local|remote|local_id|remote_id|psk|ike_prop|esp_prop|local_ts|\
-		remote_ts|start|rekey_time|life_time|ike_rekey|if_id)
+		remote_ts|start|rekey_time|life_time|ike_rekey|if_id|version|\
+		aggressive|dpd_delay)
 			printf -v "${kv%%=*}" '%s' "${kv#*=}" ;;
 		*) echo "ike_swanctl_conf: unknown key '${kv%%=*}'" >&2
 		   return 2 ;;
@@ -244,12 +249,13 @@ ike_swanctl_conf() {
 	cat > "$IKE_TMP/$name/swanctl/swanctl.conf" <<-CONF
 	connections {
 	  t {
-	    version = 2
+	    version = $version
+	    aggressive = $aggressive
 	    local_addrs = $local
 	    remote_addrs = $remote
 	    proposals = $ike_prop
 	    rekey_time = $ike_rekey
-	    dpd_delay = 0
+	    dpd_delay = $dpd_delay
 	    mobike = no
 	    local {
 	      auth = psk
@@ -294,7 +300,7 @@ ike_swanctl_load() {
 # ike_spi_changed NAME OLD: it is there and no longer OLD.
 ike_spi() {
 	ike_swanctl "$1" --list-sas 2>/dev/null |
-		sed -n 's/.*ESTABLISHED, IKEv2, \([0-9a-f]*\)_i.*/\1/p' | head -n1
+		sed -n 's/.*ESTABLISHED, IKEv[12], \([0-9a-f]*\)_i.*/\1/p' | head -n1
 }
 
 ike_spi_changed() {
@@ -357,8 +363,8 @@ ike_charon_keys() {
 		next
 	}
 	{ cur[t] = "" }
-	msg ~ /^parsed (IKE_AUTH|CREATE_CHILD_SA) request/ { role[t] = "r" }
-	msg ~ /^parsed (IKE_AUTH|CREATE_CHILD_SA) response/ { role[t] = "i" }
+	msg ~ /^parsed (IKE_AUTH|CREATE_CHILD_SA|QUICK_MODE) request/ { role[t] = "r" }
+	msg ~ /^parsed (IKE_AUTH|CREATE_CHILD_SA|QUICK_MODE) response/ { role[t] = "i" }
 	msg ~ /^(encryption|integrity) (initiator|responder) key =>/ {
 		split(msg, kw, " ")
 		cur[t] = kw[1] "_" kw[2]
@@ -402,4 +408,59 @@ ike_record_keys() {
 # sorted: what the peer must have recorded.
 ike_mirror() {
 	sed 's/^dir=in /dir=X /; s/^dir=out /dir=in /; s/^dir=X /dir=out /' | sort
+}
+
+# ---- ikehelper with the recording backend, in $NS_L ----------------------
+#
+# IKEH (a directory) holds ikehelper.conf, the record, the control socket
+# and the log; IKEH_PID the daemon.
+
+ikeh_start() {
+	rm -f "$IKEH/record" "$IKEH/ctl.sock"
+	install -m 0600 /dev/null "$IKEH/record"
+	ip netns exec "$NS_L" "$IKEHELPER" -f "$IKEH/ikehelper.conf" \
+		--backend "record:$IKEH/record" --control "$IKEH/ctl.sock" \
+		--debug 2>>"$IKEH/ikehelper.log" &
+	IKEH_PID=$!
+	__ike_pids+=("$IKEH_PID")
+	ike_wait 5 test -S "$IKEH/ctl.sock"
+}
+
+ikeh_stop() {
+	[ -n "$IKEH_PID" ] || return 0
+	kill -TERM "$IKEH_PID" 2>/dev/null
+	wait "$IKEH_PID" 2>/dev/null
+	IKEH_PID=
+}
+
+ikectl() {
+	"$IKEVTICTL" --socket "$IKEH/ctl.sock" "$@"
+}
+
+# keys_match WHAT N: ikehelper recorded N SAs, the mirror of charon's.
+keys_match() {
+	local mine theirs
+
+	mine=$(ike_record_keys "$IKEH/record" | sort)
+	theirs=$(ike_charon_keys "$IKE_TMP/R/charon.log" | ike_mirror)
+	if [ "$(echo "$mine" | grep -c .)" != "$2" ] || [ "$mine" != "$theirs" ]; then
+		echo "# ikehelper recorded:"; echo "$mine" | sed 's/^/#   /'
+		echo "# charon derived (mirrored):"; echo "$theirs" | sed 's/^/#   /'
+		ike_ok 1 "$1: $2 SAs, ikehelper's keys == charon's"
+		return 1
+	fi
+	ike_ok 0 "$1: $2 SAs, ikehelper's keys == charon's"
+}
+
+# sa_balance: every SA ikehelper added was deleted again.
+sa_balance() {
+	local added deleted
+
+	added=$(sed -n 's/^add \([^ ]*\) \(dir=[a-z]*\) \(spi=0x[0-9a-f]*\) .*/\1 \2 \3/p' "$IKEH/record" | sort)
+	deleted=$(sed -n 's/^del \([^ ]*\) \(dir=[a-z]*\) \(spi=0x[0-9a-f]*\)$/\1 \2 \3/p' "$IKEH/record" | sort)
+	[ -n "$added" ] && [ "$added" = "$deleted" ]
+}
+
+charon_no_sa() {
+	! ike_swanctl R --list-sas 2>/dev/null | grep -q ESTABLISHED
 }

@@ -69,56 +69,6 @@ ikeh_conf() {
 	chmod 0600 "$IKEH/ikehelper.conf"
 }
 
-ikeh_start() {
-	rm -f "$IKEH/record" "$IKEH/ctl.sock"
-	install -m 0600 /dev/null "$IKEH/record"
-	ip netns exec "$NS_L" "$IKEHELPER" -f "$IKEH/ikehelper.conf" \
-		--backend "record:$IKEH/record" --control "$IKEH/ctl.sock" \
-		--debug 2>>"$IKEH/ikehelper.log" &
-	IKEH_PID=$!
-	__ike_pids+=("$IKEH_PID")
-	ike_wait 5 test -S "$IKEH/ctl.sock"
-}
-
-ikeh_stop() {
-	[ -n "$IKEH_PID" ] || return 0
-	kill -TERM "$IKEH_PID" 2>/dev/null
-	wait "$IKEH_PID" 2>/dev/null
-	IKEH_PID=
-}
-
-ikectl() {
-	"$IKEVTICTL" --socket "$IKEH/ctl.sock" "$@"
-}
-
-# keys_match WHAT N: ikehelper recorded N SAs, the mirror of charon's.
-keys_match() {
-	local mine theirs
-
-	mine=$(ike_record_keys "$IKEH/record" | sort)
-	theirs=$(ike_charon_keys "$IKE_TMP/R/charon.log" | ike_mirror)
-	if [ "$(echo "$mine" | grep -c .)" != "$2" ] || [ "$mine" != "$theirs" ]; then
-		echo "# ikehelper recorded:"; echo "$mine" | sed 's/^/#   /'
-		echo "# charon derived (mirrored):"; echo "$theirs" | sed 's/^/#   /'
-		ike_ok 1 "$1: $2 SAs, ikehelper's keys == charon's"
-		return 1
-	fi
-	ike_ok 0 "$1: $2 SAs, ikehelper's keys == charon's"
-}
-
-# sa_balance: every SA ikehelper added was deleted again.
-sa_balance() {
-	local added deleted
-
-	added=$(sed -n 's/^add \([^ ]*\) \(dir=[a-z]*\) \(spi=0x[0-9a-f]*\) .*/\1 \2 \3/p' "$IKEH/record" | sort)
-	deleted=$(sed -n 's/^del \([^ ]*\) \(dir=[a-z]*\) \(spi=0x[0-9a-f]*\)$/\1 \2 \3/p' "$IKEH/record" | sort)
-	[ -n "$added" ] && [ "$added" = "$deleted" ]
-}
-
-charon_no_sa() {
-	! ike_swanctl R --list-sas 2>/dev/null | grep -q ESTABLISHED
-}
-
 # How charon names what ikehelper's config names.
 declare -A SW_GROUP=([14]=modp2048 [19]=ecp256 [31]=curve25519)
 declare -A IH_GROUP=([14]=2048-bit [19]=ecp256 [31]=curve25519)
