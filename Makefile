@@ -22,7 +22,7 @@ KVERS ?= 6.1 6.12
 
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/*/*.h uapi/linux/*.h)
 
-.PHONY: all module user ikehelper tools ikeload selftest-progs deps check unit demo bench \
+.PHONY: all module user lib ikehelper tools ikeload selftest-progs deps check unit demo bench \
 	bench-ike install install-module install-user clean help lint print-kdir
 
 all: module user
@@ -42,14 +42,19 @@ $(KBUILD_OUT)/ikevti.ko: $(KMOD_SRC)
 
 user: ikehelper tools ikeload selftest-progs
 
-ikehelper:
+# What ikehelper and the tools share (genl client, JSON writer), built
+# once before either links it.
+lib:
+	$(MAKE) -C lib
+
+ikehelper: lib
 	$(MAKE) -C ikehelper
 
 # The IKEv2 load generator of bench-ike (selftests/ike/bench.sh).
 ikeload:
 	$(MAKE) -C selftests/ike
 
-tools:
+tools: lib
 	$(MAKE) -C tools
 
 # What the selftests run besides scripts (rekey.sh's C flood sender).
@@ -103,6 +108,7 @@ install-user: user
 
 clean:
 	rm -rf build
+	$(MAKE) -C lib clean
 	$(MAKE) -C ikehelper clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C selftests/unit clean

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests for ikehelper/kernel.c that need no ikevti module: the request
+ * Tests for lib/kernel.c that need no ikevti module: the request
  * loop runs against the kernel's own "nlctrl" family, which is always
  * there and whose errors carry extack messages, so ACKs, dumps, errors
  * and extack parsing (with and without the echoed request) are exercised

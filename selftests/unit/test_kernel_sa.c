@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests for the SA, device and event code of ikehelper/kernel.c, without
+ * Tests for the SA, device and event code of lib/kernel.c, without
  * the module: hand-built replies and events go through the same reply
  * path as the kernel's would, well-formed and broken in every way the
  * parser must catch; requests are built and read back to check what

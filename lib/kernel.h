@@ -11,8 +11,8 @@
  * IKEVTI_TS_MAX entries; attribute types newer than this file are ignored.
  * A reply that breaks these rules fails the request with -EPROTO.
  */
-#ifndef IKEHELPER_KERNEL_H
-#define IKEHELPER_KERNEL_H
+#ifndef LIB_KERNEL_H
+#define LIB_KERNEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -224,4 +224,4 @@ int kernel_events_subscribe(struct kernel_conn *kc);
 int kernel_event_fd(const struct kernel_conn *kc);
 int kernel_event_read(struct kernel_conn *kc, kernel_event_fn fn, void *arg);
 
-#endif /* IKEHELPER_KERNEL_H */
+#endif /* LIB_KERNEL_H */
