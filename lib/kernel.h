@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The seam between user space and the ikevti module: the only code that
- * speaks the generic netlink API of <linux/ikevti.h>.
+ * speaks the generic netlink API of <linux/ikevti.h>.  It is built from
+ * lib/kernel_*.c, one concern each (kernel_priv.h lists them).
  *
  * Functions return 0 or a negative errno.  When the kernel attached an
  * extended ACK message to a failure, kernel_strerror() returns it.
