@@ -72,7 +72,7 @@ unit: user
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@selftests/check $(KVERS)
+	@selftests/drivers/check $(KVERS)
 
 # The IKE handshake bench runs on the host (namespaces), then the
 # datapath bench in a VM; a skipped IKE bench (exit 4) does not fail it.
@@ -80,7 +80,7 @@ bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
 	@ike=0; selftests/ike/bench.sh || ike=$$?; [ $$ike != 4 ] || ike=0; \
-	selftests/vm/run --timeout 1800 -- $(CURDIR)/selftests/bench.sh && \
+	selftests/vm/run --timeout 1800 -- $(CURDIR)/selftests/drivers/bench.sh && \
 	exit $$ike
 
 # Exit 4 is the script's skip (no root, no charon): not a failure.
@@ -93,7 +93,7 @@ bench-ike:
 demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@selftests/vm/run -- $(CURDIR)/selftests/demo.sh
+	@selftests/vm/run -- $(CURDIR)/selftests/drivers/demo.sh
 
 install: install-module install-user
 
