@@ -22,7 +22,7 @@ KVERS ?= 6.1 6.12
 
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/*/*.h uapi/linux/*.h)
 
-.PHONY: all module user ikehelper tools ikeload selftest-progs deps check unit demo bench \
+.PHONY: all module user lib ikehelper tools ikeload selftest-progs deps check unit demo bench \
 	bench-ike install install-module install-user clean help lint print-kdir
 
 all: module user
@@ -42,14 +42,19 @@ $(KBUILD_OUT)/ikevti.ko: $(KMOD_SRC)
 
 user: ikehelper tools ikeload selftest-progs
 
-ikehelper:
+# What ikehelper and the tools share (genl client, JSON writer), built
+# once before either links it.
+lib:
+	$(MAKE) -C lib
+
+ikehelper: lib
 	$(MAKE) -C ikehelper
 
 # The IKEv2 load generator of bench-ike (selftests/ike/bench.sh).
 ikeload:
 	$(MAKE) -C selftests/ike
 
-tools:
+tools: lib
 	$(MAKE) -C tools
 
 # What the selftests run besides scripts (rekey.sh's C flood sender).
@@ -67,7 +72,7 @@ unit: user
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@selftests/check $(KVERS)
+	@selftests/drivers/check $(KVERS)
 
 # The IKE handshake bench runs on the host (namespaces), then the
 # datapath bench in a VM; a skipped IKE bench (exit 4) does not fail it.
@@ -75,7 +80,7 @@ bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
 	@ike=0; selftests/ike/bench.sh || ike=$$?; [ $$ike != 4 ] || ike=0; \
-	selftests/vm/run --timeout 1800 -- $(CURDIR)/selftests/bench.sh && \
+	selftests/vm/run --timeout 1800 -- $(CURDIR)/selftests/drivers/bench.sh && \
 	exit $$ike
 
 # Exit 4 is the script's skip (no root, no charon): not a failure.
@@ -88,7 +93,7 @@ bench-ike:
 demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@selftests/vm/run -- $(CURDIR)/selftests/demo.sh
+	@selftests/vm/run -- $(CURDIR)/selftests/drivers/demo.sh
 
 install: install-module install-user
 
@@ -103,6 +108,7 @@ install-user: user
 
 clean:
 	rm -rf build
+	$(MAKE) -C lib clean
 	$(MAKE) -C ikehelper clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C selftests/unit clean

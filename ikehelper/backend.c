@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel backends behind backend.h: "ikevti" over kernel.c, and
+ * The kernel backends behind backend.h: "ikevti" over kernel.h, and
  * "record:FILE" for tests.
  */
 #include <arpa/inet.h>

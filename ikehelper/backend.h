@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel backend seam: the IKE code installs and removes Child SAs
- * through these operations only, never through kernel.c directly.
+ * through these operations only, never through kernel.h directly.
  *
- *	ikevti		the real one: kernel.c, the "ikevti" genl family
+ *	ikevti		the real one: kernel.h, the "ikevti" genl family
  *	record:FILE	tests only: appends one line per operation to FILE,
  *			keys included, so that a test can compare them with
  *			what the peer derived.  It stands for a kernel that

@@ -46,7 +46,7 @@ require_cmd ping iperf3 python3 awk
 [ -n "${IP_LIB_DIR:-}" ] || [ -e /usr/lib/x86_64-linux-gnu/ip/link_ikevti.so ] ||
 	skip "the ip(8) plugin link_ikevti.so is not built (make tools) nor installed"
 [ -r /proc/crypto ] || skip "no /proc/crypto"
-PROBE="$IKEVTI_SELFTESTS_DIR/async_probe.py"
+PROBE="$IKEVTI_SELFTESTS_DIR/helpers/async_probe.py"
 
 kmsg_mark
 setup_ns A B || exit $ksft_fail
@@ -230,7 +230,7 @@ run_case chacha20-poly1305 "rfc7539esp(chacha20,poly1305)" chacha20-poly1305 36
 # come after ndo_uninit (the GRO cells outlive it).  cryptd() AEADs pass
 # the kernel's self-tests from 6.12 on; 6.1's fail them with a WARNING
 # ("corrupted request struct"), so this part runs in the 6.12 guest only.
-INJECT="$IKEVTI_SELFTESTS_DIR/esp_inject.py"
+INJECT="$IKEVTI_SELFTESTS_DIR/helpers/esp_inject.py"
 inject_b() {
 	ip netns exec "$B" chrt -f 10 taskset -c 0 python3 "$INJECT" --dev ikevti0 \
 		--peer-ns "/run/netns/$A" --iface va --src 10.77.0.1 \

@@ -23,8 +23,8 @@ require_ikevti
 require_ikevtictl
 require_cmd python3 setpriv jq
 
-GENL="python3 $IKEVTI_SELFTESTS_DIR/genl.py"
-RTNL="python3 $IKEVTI_SELFTESTS_DIR/rtnl_link.py"
+GENL="python3 $IKEVTI_SELFTESTS_DIR/helpers/genl.py"
+RTNL="python3 $IKEVTI_SELFTESTS_DIR/helpers/rtnl_link.py"
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all"
 # Commands and attributes, from uapi/linux/ikevti.h.
 NEW=2 SET=3 DEL=4 GET=5

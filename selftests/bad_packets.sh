@@ -84,7 +84,7 @@ ip -n "$B" xfrm policy add dir in src 192.168.1.0/24 dst 192.168.2.0/23 \
 	tmpl src 10.0.0.1 dst 10.0.0.2 proto esp mode tunnel
 
 coproc INJ {
-	ip netns exec "$A" python3 "$IKEVTI_SELFTESTS_DIR/esp_inject.py" \
+	ip netns exec "$A" python3 "$IKEVTI_SELFTESTS_DIR/helpers/esp_inject.py" \
 		--dev ikevti0 --peer-ns "/run/netns/$B" --iface vb \
 		--src 10.0.0.2 --dst 10.0.0.1 --sink 192.168.1.1:7777
 }

@@ -93,7 +93,7 @@ on_exit "rm -rf '$SCRATCH'"
 ctl() { ip netns exec "$L" "$IKEVTICTL" "$@"; }
 # replay PCAP-ARGS...: pcap_esp.py replay from ns R into ikevti0 of ns L.
 replay() {
-	ip netns exec "$L" python3 "$IKEVTI_SELFTESTS_DIR/pcap_esp.py" replay \
+	ip netns exec "$L" python3 "$IKEVTI_SELFTESTS_DIR/helpers/pcap_esp.py" replay \
 		--dev ikevti0 --peer-ns "$R" "$@"
 }
 

@@ -15,7 +15,7 @@ require_ikevti
 require_ikevtictl
 require_cmd python3 setpriv unshare
 
-GENL="python3 $IKEVTI_SELFTESTS_DIR/genl.py"
+GENL="python3 $IKEVTI_SELFTESTS_DIR/helpers/genl.py"
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all"
 CMD_GET_VERSION=1
 A_VERSION_MODULE=1

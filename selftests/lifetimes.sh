@@ -97,10 +97,10 @@ nsx "$A" "$IKEVTICTL" --json monitor 2>"$tmp/monitor.err" |
 	while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done \
 	>"$tmp/ev" &
 # nsenter execs python: $! is the process to signal at the end.
-nsenter --net="/run/netns/$A" python3 "$IKEVTI_SELFTESTS_DIR/udpflood.py" recv \
+nsenter --net="/run/netns/$A" python3 "$IKEVTI_SELFTESTS_DIR/helpers/udpflood.py" recv \
 	--bind 192.168.1.1 --port 9000 --seqs --ready "$tmp/ready.A" >"$tmp/recv.A" &
 recv_a=$!
-nsenter --net="/run/netns/$B" python3 "$IKEVTI_SELFTESTS_DIR/udpflood.py" recv \
+nsenter --net="/run/netns/$B" python3 "$IKEVTI_SELFTESTS_DIR/helpers/udpflood.py" recv \
 	--bind 192.168.2.1 --port 9000 --seqs --ready "$tmp/ready.B" >"$tmp/recv.B" &
 recv_b=$!
 for _ in $(seq 100); do
@@ -151,7 +151,7 @@ sender() {
 	local fd
 
 	mkfifo "$tmp/$1.in" "$tmp/$1.out" || return 1
-	nsenter --net="/run/netns/${!1}" python3 "$IKEVTI_SELFTESTS_DIR/udpflood.py" \
+	nsenter --net="/run/netns/${!1}" python3 "$IKEVTI_SELFTESTS_DIR/helpers/udpflood.py" \
 		batch <"$tmp/$1.in" >"$tmp/$1.out" &
 	exec {fd}>"$tmp/$1.in"
 	SIN[$1]=$fd

@@ -30,7 +30,7 @@ require_ikevtictl
 require_cmd unshare setpriv python3 awk
 [ -n "${IP_LIB_DIR:-}" ] || [ -e /usr/lib/x86_64-linux-gnu/ip/link_ikevti.so ] ||
 	skip "the ip(8) plugin link_ikevti.so is not built (make tools) nor installed"
-GENL=$IKEVTI_SELFTESTS_DIR/genl.py
+GENL=$IKEVTI_SELFTESTS_DIR/helpers/genl.py
 
 kmsg_mark
 setup_ns N || exit $ksft_fail

@@ -147,15 +147,15 @@ softnet0=$(softnet_drops)
 
 # nsenter itself, not nsx: $! must be the python process (nsenter execs
 # it), so that the signal reaches it.
-nsenter --net="/run/netns/$R" "${pin_recv[@]}" python3 "$IKEVTI_SELFTESTS_DIR/udpflood.py" recv --bind 172.16.6.2 \
+nsenter --net="/run/netns/$R" "${pin_recv[@]}" python3 "$IKEVTI_SELFTESTS_DIR/helpers/udpflood.py" recv --bind 172.16.6.2 \
 	--port 9000 --idle 2 --ready "$tmp/rready" >"$tmp/recv" &
 rcv=$!
 for _ in $(seq 100); do [ -e "$tmp/rready" ] && break; sleep 0.1; done
 # The sender in C when it is built (make): under TCG the interpreter
 # costs as much per datagram as the kernel's ESP path.
-sender=(python3 "$IKEVTI_SELFTESTS_DIR/udpflood.py" send)
-[ -x "$IKEVTI_SELFTESTS_DIR/udpflood_send" ] &&
-	sender=("$IKEVTI_SELFTESTS_DIR/udpflood_send")
+sender=(python3 "$IKEVTI_SELFTESTS_DIR/helpers/udpflood.py" send)
+[ -x "$IKEVTI_SELFTESTS_DIR/helpers/udpflood_send" ] &&
+	sender=("$IKEVTI_SELFTESTS_DIR/helpers/udpflood_send")
 nsenter --net="/run/netns/$L" "${pin_send[@]}" "${sender[@]}" --dst 172.16.6.2 \
 	--port 9000 --rate "$RATE" --secs 120 --ready "$tmp/sready" >"$tmp/send" &
 snd=$!
@@ -163,7 +163,7 @@ for _ in $(seq 100); do [ -e "$tmp/sready" ] && break; sleep 0.1; done
 sleep 1
 
 t0=$EPOCHREALTIME
-python3 "$IKEVTI_SELFTESTS_DIR/sabatch.py" L="$L" R="$R" <"$tmp/rekeys" \
+python3 "$IKEVTI_SELFTESTS_DIR/helpers/sabatch.py" L="$L" R="$R" <"$tmp/rekeys" \
 	>"$tmp/finals" 2>"$tmp/sabatch.err"
 rc=$?
 t1=$EPOCHREALTIME

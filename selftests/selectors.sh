@@ -83,7 +83,7 @@ check_match "sa show lists them" \
 
 # Listeners for what may pass, so that no ICMP error crosses the tunnel.
 recv() {
-	nsenter --net="/run/netns/$1" python3 "$IKEVTI_SELFTESTS_DIR/udpflood.py" \
+	nsenter --net="/run/netns/$1" python3 "$IKEVTI_SELFTESTS_DIR/helpers/udpflood.py" \
 		recv --bind 0.0.0.0 --port "$2" --seqs --ready "$tmp/ready.$2" >"$tmp/recv.$2" &
 	pids+=($!)
 }
@@ -103,7 +103,7 @@ sender() {
 	local fd
 
 	mkfifo "$tmp/$1.in" "$tmp/$1.out" || return 1
-	nsenter --net="/run/netns/${!1}" python3 "$IKEVTI_SELFTESTS_DIR/udpflood.py" \
+	nsenter --net="/run/netns/${!1}" python3 "$IKEVTI_SELFTESTS_DIR/helpers/udpflood.py" \
 		batch <"$tmp/$1.in" >"$tmp/$1.out" &
 	exec {fd}>"$tmp/$1.in"
 	SIN[$1]=$fd

@@ -93,7 +93,7 @@ check_cmd "tunnel ikv1 up" tunnel 1
 # Floods to the discard port: the receivers' ICMP errors are rate-limited
 # and the senders go on through them.
 flood() {
-	nsenter --net="/run/netns/$1" python3 "$IKEVTI_SELFTESTS_DIR/udpflood.py" send \
+	nsenter --net="/run/netns/$1" python3 "$IKEVTI_SELFTESTS_DIR/helpers/udpflood.py" send \
 		--dst "$2" --port 9 --rate 1500 --secs 120 >/dev/null 2>&1 &
 	floods+=($!)
 }

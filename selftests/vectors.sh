@@ -114,7 +114,7 @@ ip netns exec "$L" ping -q -c 1 -W 2 10.99.0.2 >/dev/null
 rx0=$(dev_stat "$L" ikevti0 rx_packets)
 err0=$(dev_stat "$L" ikevti0 rx_errors)
 
-out=$(ip netns exec "$L" python3 "$IKEVTI_SELFTESTS_DIR/testmgr_esp.py" \
+out=$(ip netns exec "$L" python3 "$IKEVTI_SELFTESTS_DIR/helpers/testmgr_esp.py" \
 	--dev ikevti0 --peer-ns "$R" --dst 10.99.0.1 --inner-peer 172.31.0.2 \
 	--uplink l0 --ikevtictl "$IKEVTICTL" "${FILES[@]/#/$VEC/}" 2>&1)
 rc=$?

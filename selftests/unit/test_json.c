@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests for tools/json.c.  Each document is compared byte for byte with
+ * Tests for lib/json.c.  Each document is compared byte for byte with
  * what we expect, and every document is also handed to Python's json
  * module, which must parse it (a second opinion on validity) and, for a
  * top-level string, must decode it back to the bytes we put in.

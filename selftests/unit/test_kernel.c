@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests for ikehelper/kernel.c that need no ikevti module: the request
- * loop runs against the kernel's own "nlctrl" family, which is always
- * there and whose errors carry extack messages, so ACKs, dumps, errors
- * and extack parsing (with and without the echoed request) are exercised
- * for real.  The file is included so its static helpers can be reached.
+ * Tests for the genl client (lib/kernel_*.c) that need no ikevti module:
+ * the request loop runs against the kernel's own "nlctrl" family, which
+ * is always there and whose errors carry extack messages, so ACKs, dumps,
+ * errors and extack parsing (with and without the echoed request) are
+ * exercised for real.  kernel_priv.h gives the tests the client's inner
+ * helpers.
  */
-#include "kernel.c"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include <linux/genetlink.h>
+
+#include "kernel_priv.h"
 
 #include "tap.h"
 

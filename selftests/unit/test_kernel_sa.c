@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests for the SA, device and event code of ikehelper/kernel.c, without
- * the module: hand-built replies and events go through the same reply
- * path as the kernel's would, well-formed and broken in every way the
- * parser must catch; requests are built and read back to check what
- * goes on the wire.  The file is included so its static helpers can be
- * reached.
+ * Tests for the SA, device and event code of the genl client
+ * (lib/kernel_*.c), without the module: hand-built replies and events go
+ * through the same reply path as the kernel's would, well-formed and
+ * broken in every way the parser must catch; requests are built and read
+ * back to check what goes on the wire.  kernel_priv.h gives the tests the
+ * client's inner helpers.
  */
-#include "kernel.c"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include "kernel_priv.h"
 
 #include "tap.h"
 

@@ -29,7 +29,7 @@ hits=$(grep -ln 'LINUX_VERSION_CODE\|KERNEL_VERSION(' "$top"/kmod/*.c "$top"/kmo
 [ -z "$hits" ]
 t $? "no kernel version tests outside kmod/compat/ ${hits:+($hits)}"
 
-hits=$(find "$top/kmod" "$top/uapi" "$top/ikehelper" "$top/tools" "$top/selftests" \
+hits=$(find "$top/kmod" "$top/uapi" "$top/lib" "$top/ikehelper" "$top/tools" "$top/selftests" \
 	"$top/Kbuild" "$top/Makefile" -path "$top/selftests/unit/build" -prune -o \
 	-type f \( -name '*.[ch]' -o -name '*.sh' -o -name '*.py' -o -name Makefile -o -name Kbuild \) \
 	-print0 | xargs -0 grep -L 'SPDX-License-Identifier')

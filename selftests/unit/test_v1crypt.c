@@ -282,7 +282,8 @@ static enum v1_err seal(const struct v1crypt_key *k, struct v1crypt_iv *iv,
 static void test_roundtrips(void)
 {
 	static const struct { unsigned int encr, bits; } ciphers[] = {
-		{ IKEV2_ENCR_3DES, 0 }, { IKEV2_ENCR_AES_CBC, 128 },
+		{ IKEV2_ENCR_DES, 0 }, { IKEV2_ENCR_3DES, 0 },
+		{ IKEV2_ENCR_AES_CBC, 128 },
 		{ IKEV2_ENCR_AES_CBC, 192 }, { IKEV2_ENCR_AES_CBC, 256 },
 	};
 	static const uint8_t gxi[64] = { 1 }, gxr[64] = { 2 };
@@ -290,7 +291,8 @@ static void test_roundtrips(void)
 	for (size_t c = 0; c < sizeof(ciphers) / sizeof(ciphers[0]); c++) {
 		struct v1crypt_key k;
 		struct v1crypt_iv ivi, ivr, p2i, p2r;
-		struct secbuf *key = secbuf_new(ciphers[c].bits ? ciphers[c].bits / 8 : 24);
+		struct secbuf *key = secbuf_new(ciphers[c].bits ? ciphers[c].bits / 8 :
+						ciphers[c].encr == IKEV2_ENCR_DES ? 8 : 24);
 		unsigned int bad = 0, msgs = 0;
 		size_t len, pad, bs;
 
@@ -327,8 +329,10 @@ static void test_roundtrips(void)
 		}
 		ok(!bad && !memcmp(ivi.iv, ivr.iv, bs),
 		   "%s-%u: %u phase 1 messages, the IV chains of both ends agree",
-		   ciphers[c].encr == IKEV2_ENCR_3DES ? "3DES" : "AES",
-		   ciphers[c].bits ? ciphers[c].bits : 192, msgs);
+		   ciphers[c].encr == IKEV2_ENCR_3DES ? "3DES" :
+		   ciphers[c].encr == IKEV2_ENCR_DES ? "DES" : "AES",
+		   ciphers[c].bits ? ciphers[c].bits :
+		   ciphers[c].encr == IKEV2_ENCR_DES ? 64 : 192, msgs);
 		/* Two Message IDs at once: separate chains off phase 1. */
 		v1crypt_iv_phase2(&p2i, &k, &ivi, 1);
 		v1crypt_iv_phase2(&p2r, &k, &ivi, 2);
@@ -455,7 +459,7 @@ static void test_padding(void)
 				IKEV2_PRF_HMAC_SHA1, key), -ENOTSUP,
 	       "no AEAD for IKEv1");
 	is_int(v1crypt_key_init(&k, IKEV2_ENCR_DES, 0, IKEV2_PRF_HMAC_SHA1, key),
-	       -ENOTSUP, "no single DES: crypto.c refuses it");
+	       -EINVAL, "a 16-byte key for single DES (IOS's default policy)");
 	is_int(v1crypt_key_init(&k, IKEV2_ENCR_AES_CBC, 256,
 				IKEV2_PRF_HMAC_SHA1, key), -EINVAL,
 	       "a 16-byte key for AES-256");

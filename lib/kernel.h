@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The seam between user space and the ikevti module: the only code that
- * speaks the generic netlink API of <linux/ikevti.h>.
+ * speaks the generic netlink API of <linux/ikevti.h>.  It is built from
+ * lib/kernel_*.c, one concern each (kernel_priv.h lists them).
  *
  * Functions return 0 or a negative errno.  When the kernel attached an
  * extended ACK message to a failure, kernel_strerror() returns it.
@@ -11,8 +12,8 @@
  * IKEVTI_TS_MAX entries; attribute types newer than this file are ignored.
  * A reply that breaks these rules fails the request with -EPROTO.
  */
-#ifndef IKEHELPER_KERNEL_H
-#define IKEHELPER_KERNEL_H
+#ifndef LIB_KERNEL_H
+#define LIB_KERNEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -224,4 +225,4 @@ int kernel_events_subscribe(struct kernel_conn *kc);
 int kernel_event_fd(const struct kernel_conn *kc);
 int kernel_event_read(struct kernel_conn *kc, kernel_event_fn fn, void *arg);
 
-#endif /* IKEHELPER_KERNEL_H */
+#endif /* LIB_KERNEL_H */

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef IKEHELPER_VERSION_H
-#define IKEHELPER_VERSION_H
+#ifndef LIB_VERSION_H
+#define LIB_VERSION_H
 
 /* One version for the whole tree: the module's. */
 #include "../kmod/version.h"
 
 #define IKEVTI_USER_VERSION	IKEVTI_VERSION
 
-#endif /* IKEHELPER_VERSION_H */
+#endif /* LIB_VERSION_H */

@@ -17,7 +17,7 @@
 # are left out: on Linux, the tunnel's addresses and routes are ip(8)'s.
 
 set -u
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../lib.sh"
 require_ikevti
 require_ikevtictl
 require_cmd ping python3

@@ -21,7 +21,7 @@
 #
 #   BENCH_SECS=N   seconds per measurement (default 5)
 
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../lib.sh"
 
 require_ikevti
 require_cmd iperf3 python3

@@ -7,8 +7,8 @@
  * invalid sequence becomes U+FFFD.  One writer writes one document and
  * ends it with a newline.
  */
-#ifndef TOOLS_JSON_H
-#define TOOLS_JSON_H
+#ifndef LIB_JSON_H
+#define LIB_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,4 +54,4 @@ int json_kv_int(struct json *j, const char *key, int64_t v);
 int json_kv_uint(struct json *j, const char *key, uint64_t v);
 int json_kv_bool(struct json *j, const char *key, bool v);
 
-#endif /* TOOLS_JSON_H */
+#endif /* LIB_JSON_H */

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Compiler and linker flags shared by the user-space programs.  Included by
-# ikehelper/Makefile, tools/Makefile and selftests/unit/Makefile; user
-# CFLAGS, CPPFLAGS and LDFLAGS are appended, so they can add but not drop.
+# lib/Makefile, ikehelper/Makefile, tools/Makefile, selftests/Makefile,
+# selftests/unit/Makefile and selftests/ike/Makefile; user CFLAGS,
+# CPPFLAGS and LDFLAGS are appended, so they can add but not drop.
 #
 #   make SANITIZE=1     build with AddressSanitizer and UBSan
 
@@ -29,7 +30,7 @@ IKEVTI_HARDEN := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 \
 	$(call cc-option,-fcf-protection)
 
 IKEVTI_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g $(IKEVTI_WARN) \
-	$(IKEVTI_HARDEN) -MMD -MP -I$(IKEVTI_TOP)/uapi
+	$(IKEVTI_HARDEN) -MMD -MP -I$(IKEVTI_TOP)/uapi -I$(IKEVTI_TOP)/lib
 IKEVTI_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
 	-Wl,--as-needed
 
@@ -42,6 +43,11 @@ endif
 
 IKEVTI_CFLAGS += $(CPPFLAGS) $(CFLAGS)
 IKEVTI_LDFLAGS += $(LDFLAGS)
+
+# lib/: the code ikehelper and the tools share (genl client, JSON writer,
+# version).  Its headers are on the include path above; a program links
+# $(IKEVTI_LIB), which `$(MAKE) -C $(IKEVTI_TOP)/lib` builds.
+IKEVTI_LIB := $(IKEVTI_TOP)/lib/libikevti.a
 
 # Only the programs that need the libraries ask pkg-config for them.
 IKEVTI_PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(IKEVTI_PKGS))
