@@ -158,6 +158,8 @@ void v1_am_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 		goto fail;
 	}
 	snprintf(sa->tunnel, sizeof(sa->tunnel), "%s", eff->ifname);
+	if (v1_p1_crossed(e, sa))
+		goto fail;
 	if (v1_p1_choose(e, sa, offer, answer)) {
 		e->stats.no_proposal++;
 		v1_notify_clear(e, local, remote, natt, &m->hdr,

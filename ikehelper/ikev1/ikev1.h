@@ -146,6 +146,8 @@ void v1_p1_peer_vids(struct ike_engine *e, struct ike_sa *sa,
 		     const struct msg *m);
 /* The phase 1 exchange is over: free what only it needed, go up. */
 void v1_p1_done(struct ike_engine *e, struct ike_sa *sa);
+/* Phase 1s crossed on one tunnel: true, drop the peer's (see phase1.c). */
+bool v1_p1_crossed(struct ike_engine *e, const struct ike_sa *sa);
 /* The local address as the policy sees it. */
 void v1_where(const struct ike_sa *sa, struct policy_v1_where *w,
 	      struct policy_addr *peer);

@@ -132,6 +132,11 @@ void v1_mm_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 		goto out;
 	}
 	snprintf(sa->tunnel, sizeof(sa->tunnel), "%s", eff->ifname);
+	if (v1_p1_crossed(e, sa)) {
+		sa_ike_free(e, sa);
+		sa = NULL;
+		goto out;
+	}
 	verr = v1pl_sa_parse(v1_pl(m, IKEV1_PL_SA), offer);
 	if (verr || v1_set_policy(sa, eff)) {
 		e->stats.malformed++;

@@ -625,6 +625,42 @@ bool v1_find_tunnel(struct ike_engine *e, const struct ike_sa *sa,
 	return false;
 }
 
+/*
+ * Both ends of a tunnel started a phase 1 at once (two VTIs come up
+ * together): one must give way, or each ends with two ISAKMP SAs and two
+ * IPsec SA pairs.  The end with the lower address gives way: it drops its
+ * own negotiation and answers; the other drops the peer's first message
+ * and goes on with its own.  true: drop the peer's (sa, new) first message.
+ */
+bool v1_p1_crossed(struct ike_engine *e, const struct ike_sa *sa)
+{
+	int cmp = 0;
+
+	if (sa->local.ss_family == AF_INET)
+		cmp = memcmp(&((const struct sockaddr_in *)&sa->local)->sin_addr,
+			     &((const struct sockaddr_in *)&sa->remote)->sin_addr,
+			     4);
+	else if (sa->local.ss_family == AF_INET6)
+		cmp = memcmp(&((const struct sockaddr_in6 *)&sa->local)->sin6_addr,
+			     &((const struct sockaddr_in6 *)&sa->remote)->sin6_addr,
+			     16);
+	for (struct ike_sa *o = e->sas; o; o = o->next) {
+		if (o == sa || o->ops != &ikev1_ops || !o->initiator ||
+		    o->state != IKE_S_CONNECTING || o->v1.rekeys ||
+		    strcmp(o->tunnel, sa->tunnel))
+			continue;
+		if (cmp > 0) {
+			sa_log(e, LOG_INFO, "%s: the peer started a phase 1 while ours runs: ours goes on (the higher address)",
+			       sa->tunnel);
+			return true;
+		}
+		sa_log(e, LOG_INFO, "%s: the peer started a phase 1 while ours runs: ours gives way (the lower address)",
+		       sa->tunnel);
+		sa_ike_kill(e, o);
+	}
+	return false;
+}
+
 void v1_p1_done(struct ike_engine *e, struct ike_sa *sa)
 {
 	struct v1_ike *v = &sa->v1;
