@@ -6,6 +6,7 @@
  * (daemon.c), -t -f CONFIG checks the file, and the rest report
  * versions.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -20,6 +21,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "kernel.h"
+#include "policy_ios.h"
 #include "version.h"
 
 enum {
@@ -95,6 +97,60 @@ static int show_kernel_version(void)
 }
 
 /* -t: read CONFIG and print its errors. */
+static const char *addr_str(const struct policy_addr *a, char *buf,
+			    size_t len)
+{
+	if (!a->family || !inet_ntop(a->family, a->a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/*
+ * ikehelper does not make devices or routes: for each ikevti device of
+ * a Cisco IOS file, the ip(8) commands that give the system what the
+ * file describes (its tunnel, address and routes).
+ */
+static void print_ios_devices(const struct policy_config *cfg)
+{
+	size_t n = policy_v1_count(cfg);
+	struct policy_v1_effective *e = n ? malloc(sizeof(*e)) : NULL;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	if (!e)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		policy_v1_effective(cfg, i, e);
+		printf("\n# %s: IKEv1 to %s%s%s\n", e->ifname,
+		       addr_str(&e->peer, a, sizeof(a)),
+		       e->can_come_up ? "" : "; cannot come up: ",
+		       e->can_come_up ? "" : e->why_not);
+		printf("ip link add %s type ikevti", e->ifname);
+		if (e->local.addr.family)
+			printf(" local %s", addr_str(&e->local.addr, a, sizeof(a)));
+		else if (e->local.ifname[0])
+			printf(" local ADDRESS-OF-%s", e->local.ifname);
+		printf(" remote %s", addr_str(&e->peer, a, sizeof(a)));
+		if (e->underlay[0])
+			printf(" dev %s", e->underlay);
+		printf("\n");
+		if (e->iface && e->iface->addr.family)
+			printf("ip addr add %s/%u dev %s\n",
+			       addr_str(&e->iface->addr, a, sizeof(a)),
+			       e->iface->plen, e->ifname);
+		printf("ip link set %s up\n", e->ifname);
+		for (unsigned int r = 0; r < e->n_routes; r++) {
+			printf("ip route add %s/%u", addr_str(&e->routes[r].prefix,
+							     a, sizeof(a)),
+			       e->routes[r].plen);
+			if (e->routes[r].via.family)
+				printf(" via %s", addr_str(&e->routes[r].via, b,
+							   sizeof(b)));
+			printf(" dev %s\n", e->ifname);
+		}
+	}
+	free(e);
+}
+
 static int check_config(const char *path)
 {
 	struct cfg_diags d = { 0 };
@@ -105,8 +161,9 @@ static int check_config(const char *path)
 	cfg_diags_free(&d);
 	if (!cfg)
 		return 1;
-	policy_config_free(cfg);
 	printf("configuration OK\n");
+	print_ios_devices(cfg);
+	policy_config_free(cfg);
 	return 0;
 }
 
