@@ -64,6 +64,18 @@ ikeh_conf() {
 	chmod 0600 "$IKEH/ikehelper.conf"
 }
 
+# Packets out of XFRM's outbound state (to A), and whether that equals
+# what ikevti's inbound SAs received, read twice around it (in $out).
+xfrm_out_packets() {
+	ip -n "$B" -s xfrm state list dst 10.9.0.1 |
+		sed -n 's/.* \([0-9]*\)(packets).*/\1/p' | head -n1
+}
+
+counters_agree() {
+	out=$(xfrm_out_packets)
+	[ "$out" = "$(ikevti_in_packets)" ] && [ "$out" = "$(xfrm_out_packets)" ]
+}
+
 # cell NAME ROLE IKE-PROPOSAL ESP-PROPOSAL ENC INTEG DH CENC CINTEG
 cell() {
 	local name=$1 role=$2 spi out sent recv
@@ -113,8 +125,9 @@ cell() {
 		ip netns exec "$B" iperf3 -c 192.168.91.1 -n 1M -4
 
 	# XFRM's outbound state carried what ikevti's inbound SA received.
-	out=$(ip -n "$B" -s xfrm state list dst 10.9.0.1 |
-		sed -n 's/.* \([0-9]*\)(packets).*/\1/p' | head -n1)
+	# The last TCP segments of iperf3 may still be on their way when
+	# the two counters are read: compare once both are still.
+	ike_wait 3 counters_agree
 	check_eq "$name: XFRM sent what ikevti received (packets)" \
 		"$out" "$(ikevti_in_packets)"
 
