@@ -16,6 +16,7 @@
 #include "ike.h"
 #include "log.h"
 #include "loop.h"
+#include "policy_ios.h"
 #include "privdrop.h"
 #include "version.h"
 
@@ -46,6 +47,12 @@ struct daemon {
 };
 
 /* ---- what the engine gets (struct ike_env) ---- */
+
+/* The tunnels of either dialect: NEC IX's and Cisco IOS's devices. */
+static size_t cfg_tunnels(const struct policy_config *cfg)
+{
+	return cfg->n_tunnel + policy_v1_count(cfg);
+}
 
 static int env_send(void *ctx, const struct sockaddr_storage *local,
 		    const struct sockaddr_storage *remote, bool natt,
@@ -174,7 +181,7 @@ static void reload(struct daemon *d)
 	}
 	policy_config_free(d->cfg);
 	d->cfg = cfg;
-	log_notice("configuration reloaded: %zu tunnels", cfg->n_tunnel);
+	log_notice("configuration reloaded: %zu tunnels", cfg_tunnels(cfg));
 }
 
 static void on_signal(int sig, void *arg)
@@ -300,7 +307,7 @@ int daemon_run(const struct daemon_opts *o)
 			 net_addr_str(&d->net.s[i].bound, a, sizeof(a)),
 			 d->net.s[i].natt ? " (NAT-T)" : "");
 	log_notice("ikehelper %s started: %zu tunnels, backend %s, control %s",
-		   IKEVTI_USER_VERSION, d->cfg->n_tunnel, o->backend,
+		   IKEVTI_USER_VERSION, cfg_tunnels(d->cfg), o->backend,
 		   o->control);
 
 	while (!d->quit) {
