@@ -385,7 +385,7 @@ static char *cmap_conf(int idx, const char *acl)
 		 " encryption aes 256\n hash sha256\n group 14\n"
 		 "crypto isakmp key k1 address %s\n"
 		 "crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac\n"
-		 "access-list 101 permit ip %s\n"
+		 "access-list 101 permit %s\n"
 		 "crypto map cmap 10 ipsec-isakmp\n"
 		 " set peer %s\n set transform-set TS\n match address 101\n"
 		 "interface eth0\n ip address %s 255.255.255.0\n crypto map cmap\n",
@@ -396,8 +396,8 @@ static char *cmap_conf(int idx, const char *acl)
 
 static void test_crypto_map(void)
 {
-	if (!ok(world_new_text(cmap_conf(0, "10.1.0.0 0.0.0.255 10.2.0.0 0.0.0.255"),
-			       cmap_conf(1, "10.2.0.0 0.0.0.255 10.1.0.0 0.0.0.255")),
+	if (!ok(world_new_text(cmap_conf(0, "ip 10.1.0.0 0.0.0.255 10.2.0.0 0.0.0.255"),
+			       cmap_conf(1, "ip 10.2.0.0 0.0.0.255 10.1.0.0 0.0.0.255")),
 		"crypto map: configs load"))
 		return;
 	is_int(ike_engine_initiate(W.s[0].e, "cmap-10", W.now), 0,
@@ -412,9 +412,34 @@ static void test_crypto_map(void)
 	   "crypto map: its Quick Mode IDs are the access list, mirrored");
 	run_until(W.now + 10000);
 	ok(one_pair(), "crypto map: the old pair goes");
+	/*
+	 * A protocol and a port ("permit tcp host A eq www ..."): ID
+	 * payloads with both, and the kernel SAs carry exactly those
+	 * selectors.
+	 */
+	if (!ok(world_new_text(cmap_conf(0, "tcp host 10.1.0.5 eq www 10.2.0.0 0.0.0.255"),
+			       cmap_conf(1, "tcp 10.2.0.0 0.0.0.255 host 10.1.0.5 eq www")),
+		"crypto map, tcp port 80: configs load"))
+		return;
+	ike_engine_initiate(W.s[0].e, "cmap-10", W.now);
+	deliver();
+	{
+		const struct kernel_sa *k = W.s[0].fb.n ? &W.s[0].fb.sa[0] : NULL;
+		const uint8_t host[4] = { 10, 1, 0, 5 };
+
+		ok(up() && one_pair(), "crypto map, tcp port 80: up, one pair mirrored");
+		ok(k && k->n_ts_local == 1 && k->n_ts_remote == 1 &&
+		   k->ts_local[0].proto == 6 && k->ts_local[0].port_start == 80 &&
+		   k->ts_local[0].port_end == 80 &&
+		   !memcmp(k->ts_local[0].start, host, 4) &&
+		   !memcmp(k->ts_local[0].end, host, 4) &&
+		   k->ts_remote[0].proto == 6 && k->ts_remote[0].port_start == 0 &&
+		   k->ts_remote[0].port_end == 65535,
+		   "crypto map, tcp port 80: A's kernel SA selectors are tcp 10.1.0.5:80 <-> 10.2.0.0/24");
+	}
 	/* A wider access list than B's: B refuses A's IDs. */
-	if (!ok(world_new_text(cmap_conf(0, "10.1.0.0 0.0.255.255 10.2.0.0 0.0.0.255"),
-			       cmap_conf(1, "10.2.0.0 0.0.0.255 10.1.0.0 0.0.0.255")),
+	if (!ok(world_new_text(cmap_conf(0, "ip 10.1.0.0 0.0.255.255 10.2.0.0 0.0.0.255"),
+			       cmap_conf(1, "ip 10.2.0.0 0.0.0.255 10.1.0.0 0.0.0.255")),
 		"crypto map, wider ACL at A: configs load"))
 		return;
 	ike_engine_initiate(W.s[0].e, "cmap-10", W.now);
