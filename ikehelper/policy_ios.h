@@ -605,6 +605,9 @@ bool policy_v1_find(const struct policy_config *cfg, const char *ifname,
  * tries each on MM5 until one decrypts it and its HASH_I verifies, then
  * asks policy_v1_profile_by_id() with the key that worked.
  */
+/* A key as the log names it ("default 10.0.0.1/32 (line 7)"), never its secret. */
+void policy_v1_psk_str(const struct policy_v1_psk *k, char *buf, size_t len);
+
 struct policy_v1_keys {
 	size_t n;
 	const struct policy_v1_psk *psk[POLICY_V1_KEYS_MAX];	/* [0]: IOS's */

@@ -59,7 +59,7 @@ static void policy_v1_addr_str(const struct policy_addr *a, char *buf,
 }
 
 /* "keyring2 192.168.0.2/32 (line 4)" */
-static void policy_v1_psk_str(const struct policy_v1_psk *k, char *buf,
+void policy_v1_psk_str(const struct policy_v1_psk *k, char *buf,
 			      size_t len)
 {
 	char a[INET6_ADDRSTRLEN];

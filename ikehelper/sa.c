@@ -46,7 +46,9 @@ void sa_event(struct ike_engine *e, const char *tunnel, const char *fmt, ...)
 {
 	struct ike_evlog *l = NULL;
 	struct ike_event_info *ev;
+	char what[512];
 	va_list ap;
+	size_t wlen;
 
 	for (size_t i = 0; i < e->n_evlog; i++) {
 		if (!strcmp(e->evlog[i].tunnel, tunnel))
@@ -73,9 +75,13 @@ void sa_event(struct ike_engine *e, const char *tunnel, const char *fmt, ...)
 					  : e->now_ms;
 	snprintf(ev->tunnel, sizeof(ev->tunnel), "%s", tunnel);
 	va_start(ap, fmt);
-	vsnprintf(ev->what, sizeof(ev->what), fmt, ap);
+	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	sa_log(e, LOG_INFO, "%s: %s", tunnel, ev->what);
+	/* The history keeps the start; the log, the whole line. */
+	wlen = strnlen(what, sizeof(ev->what) - 1);
+	memcpy(ev->what, what, wlen);
+	ev->what[wlen] = 0;
+	sa_log(e, LOG_INFO, "%s: %s", tunnel, what);
 }
 
 static unsigned int sa_hash(const struct ike_engine *e, const uint8_t spi_i[8])

@@ -242,6 +242,7 @@ static void v1_am_i2(struct ike_engine *e, struct ike_sa *sa,
 	struct msg_builder b;
 	struct msg_hdr h;
 	const char *why = NULL;
+	char whybuf[256], kname[128];
 	size_t len, hlen;
 
 	if (!answer || !keys)
@@ -276,7 +277,11 @@ static void v1_am_i2(struct ike_engine *e, struct ike_sa *sa,
 	if (!hlen ||
 	    keymat_v1_hash_equal(sa->v1.prf, hash, phash.data, phash.len)) {
 		e->stats.auth_failed++;
-		why = "AM2: HASH_R does not verify: the pre-shared keys differ";
+		policy_v1_psk_str(sa->v1.psk, kname, sizeof(kname));
+		snprintf(whybuf, sizeof(whybuf),
+			 "AM2: HASH_R does not verify: the pre-shared keys differ with the key %s",
+			 kname);
+		why = whybuf;
 		goto out;
 	}
 	if (v1_p1_policy_id(&peer_id, &pid))

@@ -459,11 +459,22 @@ static void v1_mm_r3(struct ike_engine *e, struct ike_sa *sa,
 		}
 	}
 	if (err) {
+		char why[320], k[128];
+		size_t o;
+
 		free(inner);
 		e->stats.auth_failed++;
-		ike_sa_dead(e, sa, err == -EACCES ?
-			    "MM5: HASH_I does not verify with any candidate key (AUTHENTICATION-FAILED)" :
-			    "MM5 does not decrypt with any candidate key: the pre-shared keys differ");
+		o = (size_t)snprintf(why, sizeof(why), "%s with the key%s ",
+				     err == -EACCES ?
+				     "MM5: HASH_I does not verify (AUTHENTICATION-FAILED)" :
+				     "MM5 does not decrypt: the pre-shared keys differ",
+				     sa->v1.n_cand > 1 ? "s" : "");
+		for (unsigned int i = 0; i < sa->v1.n_cand && o < sizeof(why); i++) {
+			policy_v1_psk_str(sa->v1.cand[i], k, sizeof(k));
+			o += (size_t)snprintf(why + o, sizeof(why) - o, "%s%s",
+					      i ? ", " : "", k);
+		}
+		ike_sa_dead(e, sa, why);
 		return;
 	}
 	v1pl_id_format(&peer_id, idtxt, sizeof(idtxt));
@@ -499,10 +510,15 @@ static void v1_mm_i4(struct ike_engine *e, struct ike_sa *sa,
 	err = v1_mm_check_auth(e, sa, m, 6, &peer_id, inner);
 	free(inner);
 	if (err) {
+		char why[256], k[128];
+
 		e->stats.auth_failed++;
-		ike_sa_dead(e, sa, err == -EACCES ?
-			    "MM6: HASH_R does not verify: the pre-shared keys differ" :
-			    "MM6 does not decrypt: the pre-shared keys differ");
+		policy_v1_psk_str(sa->v1.psk, k, sizeof(k));
+		snprintf(why, sizeof(why), "%s with the key %s",
+			 err == -EACCES ?
+			 "MM6: HASH_R does not verify: the pre-shared keys differ" :
+			 "MM6 does not decrypt: the pre-shared keys differ", k);
+		ike_sa_dead(e, sa, why);
 		return;
 	}
 	if (v1_p1_policy_id(&peer_id, &pid))

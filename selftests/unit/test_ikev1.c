@@ -337,6 +337,8 @@ static void test_wrong_key(void)
 	ok(view_ike(0).established == 0 && view_ike(1).established == 0 &&
 	   W.s[0].fb.n == 0 && W.s[1].fb.n == 0,
 	   "wrong key: nothing comes up");
+	ok(logged(1, "ikevti0: IKE SA negotiation failed: MM5 does not decrypt: the pre-shared keys differ with the key default 10.0.0.1/32 (line 7)") >= 1,
+	   "wrong key: B's one line names the key it tried, never the secret");
 }
 
 static void test_no_proposal(void)
