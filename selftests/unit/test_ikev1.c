@@ -254,6 +254,29 @@ static void test_rekey(void)
 	ok(one_pair() && !W.loss, "rekey: ... works");
 }
 
+/* "lifetime 300" in the ISAKMP policy: a new phase 1 before it ends. */
+static void test_p1_lifetime(void)
+{
+	struct v1_side s = plain;
+	struct ike_stats st;
+
+	s.policy = " encryption aes 256\n hash sha256\n authentication pre-share\n"
+		   " group 14\n lifetime 300\n";
+	if (!ok(v1_world(&s, &s), "phase 1 lifetime: configs load") ||
+	    !ok(bring_up(), "phase 1 lifetime: up"))
+		return;
+	run_until(W.now + 300 * 1000);
+	st = stats(0);
+	ok(st.ike_sa_created + stats(1).ike_sa_created >= 3,
+	   "phase 1 lifetime: a new ISAKMP SA before 300 s (%llu + %llu made)",
+	   (unsigned long long)st.ike_sa_created,
+	   (unsigned long long)stats(1).ike_sa_created);
+	run_until(W.now + 20000);
+	ok(view_ike(0).established == 1 && view_ike(1).established == 1 &&
+	   one_pair() && !W.loss,
+	   "phase 1 lifetime: one ISAKMP SA and one pair after it, nothing lost");
+}
+
 static void test_delete(void)
 {
 	if (!ok(v1_world(&plain, &plain), "delete: configs load") ||
@@ -559,6 +582,7 @@ int main(void)
 	test_pfs();
 	test_legacy();
 	test_rekey();
+	test_p1_lifetime();
 	test_delete();
 	test_dpd();
 	test_crossed();
