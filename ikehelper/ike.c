@@ -206,18 +206,24 @@ void ike_engine_input(struct ike_engine *e,
 		      const uint8_t *buf, size_t len, uint64_t now_ms)
 {
 	const struct ike_ops *ops;
+	char a[INET6_ADDRSTRLEN];
 	struct msg_hdr h;
 
 	e->now_ms = now_ms;
 	e->stats.rx++;
 	if (msg_hdr_parse(buf, len, &h)) {
+		/* No header: no SPIs, no version, nothing to answer. */
 		e->stats.malformed++;
+		sa_log(e, LOG_INFO, "%s: message dropped: %zu bytes, shorter than the IKE header",
+		       sa_addr_str(remote, a, sizeof(a)), len);
 		return;
 	}
 	ops = ike_version(h.major);
 	if (!ops) {
 		/* Major version 0: no such IKE, nothing to answer. */
 		e->stats.malformed++;
+		sa_log(e, LOG_INFO, "%s: message dropped: major version 0",
+		       sa_addr_str(remote, a, sizeof(a)));
 		return;
 	}
 	ops->input(e, local, remote, natt, buf, len, &h);

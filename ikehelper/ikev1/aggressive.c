@@ -132,11 +132,18 @@ void v1_am_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 		verr = v1pl_id_parse(v1_pl(m, IKEV1_PL_ID), &peer_id);
 	if (!verr)
 		verr = v1pl_id_check_phase1(&peer_id);
-	if (verr || !v1_p1_policy_id(&peer_id, &pid)) {
-		e->stats.malformed++;
+	if (!verr && !v1_p1_policy_id(&peer_id, &pid))
+		verr = V1_E_ID_INFO;
+	if (verr) {
+		/* RFC 2408 5.4-5.8: each fault of the offer has its notify. */
+		if (v1err_notify(verr) == IKEV1_N_NO_PROPOSAL_CHOSEN)
+			e->stats.no_proposal++;
+		else
+			e->stats.malformed++;
+		v1_log_bad(e, NULL, remote, &m->hdr, v1err_notify(verr),
+			   "message 1: %s", v1err_str(verr));
 		v1_notify_clear(e, local, remote, natt, &m->hdr,
-				verr ? v1err_notify(verr) :
-				       IKEV1_N_INVALID_ID_INFORMATION);
+				v1err_notify(verr));
 		goto out;
 	}
 	if (!ike_cac_admit_from(e, remote, "Aggressive Mode"))
@@ -359,6 +366,7 @@ void v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 		break;
 	default:
 		e->stats.invalid_msgid++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "out of order");
 		break;
 	}
 }

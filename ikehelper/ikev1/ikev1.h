@@ -50,6 +50,16 @@ static inline void v1_step(struct ike_sa *sa, uint8_t step)
 	sa->v1.step = step;
 }
 
+/*
+ * One line for a message we do not take: who sent it (the tunnel of its
+ * ISAKMP SA, else its address), its exchange and Message ID, what was
+ * wrong, and the notify we answered with (0: none).
+ */
+void v1_log_bad(struct ike_engine *e, const struct ike_sa *sa,
+		const struct sockaddr_storage *remote, const struct msg_hdr *h,
+		uint16_t answer, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
 /* A Message ID seen before on sa (a replay), or record it. */
 bool v1_mid_seen(struct ike_sa *sa, uint32_t msgid);
 void v1_mid_add(struct ike_sa *sa, uint32_t msgid);

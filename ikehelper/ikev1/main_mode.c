@@ -100,6 +100,8 @@ void v1_mm_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 	verr = v1rules_check(IKEV1_EXCH_MAIN, 1, false, m);
 	if (verr) {
 		e->stats.malformed++;
+		v1_log_bad(e, NULL, remote, &m->hdr, v1err_notify(verr),
+			   "message 1: %s", v1err_str(verr));
 		v1_notify_clear(e, local, remote, natt, &m->hdr,
 				v1err_notify(verr));
 		return;
@@ -138,11 +140,21 @@ void v1_mm_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 		goto out;
 	}
 	verr = v1pl_sa_parse(v1_pl(m, IKEV1_PL_SA), offer);
-	if (verr || v1_set_policy(sa, eff)) {
-		e->stats.malformed++;
+	if (verr) {
+		/* RFC 2408 5.4-5.6: each fault of the offer has its notify. */
+		if (v1err_notify(verr) == IKEV1_N_NO_PROPOSAL_CHOSEN)
+			e->stats.no_proposal++;
+		else
+			e->stats.malformed++;
+		v1_log_bad(e, sa, remote, &m->hdr, v1err_notify(verr),
+			   "SA payload: %s", v1err_str(verr));
 		v1_notify_clear(e, local, remote, natt, &m->hdr,
-				verr ? v1err_notify(verr) :
-				       IKEV1_N_PAYLOAD_MALFORMED);
+				v1err_notify(verr));
+		sa_ike_free(e, sa);
+		sa = NULL;
+		goto out;
+	}
+	if (v1_set_policy(sa, eff)) {
 		sa_ike_free(e, sa);
 		sa = NULL;
 		goto out;
@@ -530,7 +542,9 @@ void v1_mm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 		v1_mm_i4(e, sa, m);
 		break;
 	default:
+		/* The responder's last step is done at MM5. */
 		e->stats.invalid_msgid++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "out of order");
 		break;
 	}
 }

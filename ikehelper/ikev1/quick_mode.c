@@ -530,23 +530,44 @@ static int v1_qm_open(struct ike_engine *e, struct ike_sa *sa,
 		      struct v1pl_data *hash, const uint8_t **rest,
 		      size_t *rest_len)
 {
+	enum v1_err verr;
 	size_t pad;
 
 	*iv = qm->iv;
-	if (!m->v1_encrypted ||
-	    v1crypt_decrypt(&sa->v1.key, iv, m, e->plain, sizeof(e->plain),
-			    inner, &pad)) {
+	verr = v1crypt_decrypt(&sa->v1.key, iv, m, e->plain, sizeof(e->plain),
+			       inner, &pad);
+	if (verr) {
 		e->stats.decrypt_failed++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+			   "message %u does not decrypt: %s", step,
+			   v1err_str(verr));
 		return -EBADMSG;
 	}
-	if (v1rules_check(IKEV1_EXCH_QUICK, step, true, inner) ||
-	    inner->n < 1 || inner->pl[0].type != IKEV1_PL_HASH ||
-	    v1pl_hash_parse(&inner->pl[0], hash)) {
+	/* Not authentic before its HASH verifies: not answered. */
+	verr = v1rules_check(IKEV1_EXCH_QUICK, step, true, inner);
+	if (!verr)
+		verr = v1pl_hash_parse(&inner->pl[0], hash);
+	if (verr) {
 		e->stats.malformed++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "message %u: %s",
+			   step, v1err_str(verr));
 		return -EBADMSG;
 	}
 	v1pl_after(inner, &inner->pl[0], rest, rest_len);
 	return 0;
+}
+
+/*
+ * A HASH(1), (2) or (3) that does not verify: the message is not
+ * authentic, and is dropped unanswered (RFC 2408 5.11, RFC 2409 5.5).
+ * Counted as IKEv2 counts an ICV that does not verify.
+ */
+static void v1_qm_not_authentic(struct ike_engine *e, struct ike_sa *sa,
+				const struct msg *m, unsigned int step)
+{
+	e->stats.decrypt_failed++;
+	v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+		   "HASH(%u) does not verify", step);
 }
 
 /* Send a protected notify about a Quick Mode we refuse. */
@@ -568,12 +589,17 @@ static void v1_add_refusal(struct msg_builder *b, void *arg)
 	v1pl_add_notify(b, &n);
 }
 
+/* The QM1 of qm is authentic; we refuse it with type, protected. */
 static void v1_qm_refuse(struct ike_engine *e, struct ike_sa *sa,
-			 uint16_t type, const char *why)
+			 const struct v1_qm *qm, uint16_t type,
+			 const char *why)
 {
 	struct v1_qm_refusal r = { .type = type };
+	char nb[24];
 
-	sa_log(e, LOG_NOTICE, "%s: Quick Mode refused: %s", sa->tunnel, why);
+	sa_log(e, LOG_NOTICE, "%s: Quick Mode %08x refused: %s; answered %s",
+	       sa->tunnel, qm->msgid, why,
+	       names_fmt(NAMES_V1_NOTIFY, type, nb, sizeof(nb)));
 	v1_info_send(e, sa, v1_add_refusal, &r, false, 0);
 }
 
@@ -591,9 +617,9 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	struct v1pl_data hash, pno, pke, nonce, ke;
 	struct v1pl_id ids[2];
 	struct pl_ts tl, tr, pl, pr;
-	struct v1_qm_refusal rl;
 	struct v1crypt_iv iv;
 	struct child_sa *c = NULL;
+	enum v1_err verr;
 	struct msg_builder b;
 	const uint8_t *rest;
 	struct v1_qm *qm;
@@ -605,12 +631,15 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	qm = inner && offer && answer ? v1_qm_new(sa, m->hdr.msgid, false) : NULL;
 	if (!qm)
 		goto out;
-	if (v1_qm_open(e, sa, qm, m, 1, inner, &iv, &hash, &rest, &rest_len) ||
-	    keymat_v1_hash1(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid, rest,
+	if (v1_qm_open(e, sa, qm, m, 1, inner, &iv, &hash, &rest, &rest_len)) {
+		v1_qm_drop(sa, qm);
+		goto out;
+	}
+	if (keymat_v1_hash1(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid, rest,
 			    rest_len, want) ||
 	    keymat_v1_hash_equal(sa->v1.prf, want, hash.data, hash.len)) {
-		/* Not authentic: no answer, nothing kept (RFC 2408 5.5). */
-		e->stats.malformed++;
+		/* Not authentic: no answer, nothing kept. */
+		v1_qm_not_authentic(e, sa, m, 1);
 		v1_qm_drop(sa, qm);
 		goto out;
 	}
@@ -619,16 +648,25 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	v1_mid_add(sa, qm->msgid);
 	if (sa_child_nat_refused(e, sa)) {
 		e->stats.no_proposal++;
-		v1_qm_refuse(e, sa, IKEV1_N_NO_PROPOSAL_CHOSEN,
-			     "a NAT is between the peers (NO-PROPOSAL-CHOSEN)");
+		v1_qm_refuse(e, sa, qm, IKEV1_N_NO_PROPOSAL_CHOSEN,
+			     "a NAT is between the peers");
 		v1_qm_drop(sa, qm);
 		goto out;
 	}
-	if (!v1_dgram_hash(m->raw, m->raw_len, qm->last_hash) ||
-	    v1pl_sa_parse(v1_pl(inner, IKEV1_PL_SA), offer) ||
-	    v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno)) {
-		e->stats.malformed++;
-		v1_qm_refuse(e, sa, IKEV1_N_PAYLOAD_MALFORMED, "malformed QM1");
+	if (!v1_dgram_hash(m->raw, m->raw_len, qm->last_hash)) {
+		v1_qm_drop(sa, qm);
+		goto out;
+	}
+	verr = v1pl_sa_parse(v1_pl(inner, IKEV1_PL_SA), offer);
+	if (!verr)
+		verr = v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno);
+	if (verr) {
+		/* RFC 2408 5.4-5.6, 5.13: each fault has its notify. */
+		if (v1err_notify(verr) == IKEV1_N_NO_PROPOSAL_CHOSEN)
+			e->stats.no_proposal++;
+		else
+			e->stats.malformed++;
+		v1_qm_refuse(e, sa, qm, v1err_notify(verr), v1err_str(verr));
 		v1_qm_drop(sa, qm);
 		goto out;
 	}
@@ -638,13 +676,20 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	v1_pair_ts(&eff->ts[0].local, &tl);
 	v1_pair_ts(&eff->ts[0].remote, &tr);
 	if (has_ids) {
-		if (v1pl_id_parse(pid, &ids[0]) ||
-		    v1pl_id_parse(msg_find(inner, IKEV1_PL_ID,
-					   (unsigned int)(pid - inner->pl) + 1),
-				  &ids[1]) ||
-		    !ids[0].family || !ids[1].family) {
-			v1_qm_refuse(e, sa, IKEV1_N_INVALID_ID_INFORMATION,
-				     "QM1 IDs are not addresses");
+		/* RFC 2408 5.8: INVALID-ID-INFORMATION, or a short body. */
+		verr = v1pl_id_parse(pid, &ids[0]);
+		if (!verr)
+			verr = v1pl_id_parse(msg_find(inner, IKEV1_PL_ID,
+					     (unsigned int)(pid - inner->pl) + 1),
+					     &ids[1]);
+		if (!verr && (!ids[0].family || !ids[1].family))
+			verr = V1_E_ID_INFO;
+		if (verr) {
+			e->stats.malformed++;
+			v1_qm_refuse(e, sa, qm, v1err_notify(verr),
+				     verr == V1_E_ID_INFO ?
+				     "its IDs are not valid addresses" :
+				     "an ID payload is too short");
 			v1_qm_drop(sa, qm);
 			goto out;
 		}
@@ -706,8 +751,8 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	}
 	if (!chosen) {
 		e->stats.no_proposal++;
-		v1_qm_refuse(e, sa, IKEV1_N_NO_PROPOSAL_CHOSEN,
-			     "none of the peer's ESP transforms matches a transform set (NO-PROPOSAL-CHOSEN)");
+		v1_qm_refuse(e, sa, qm, IKEV1_N_NO_PROPOSAL_CHOSEN,
+			     "none of the peer's ESP transforms matches a transform set");
 		v1_qm_drop(sa, qm);
 		goto out;
 	}
@@ -724,8 +769,9 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	if (qm->group) {
 		if (v1pl_ke_parse(v1_pl(inner, IKEV1_PL_KE), &pke) ||
 		    pke.len != crypto_dh_pub_len(qm->group)) {
-			v1_qm_refuse(e, sa, IKEV1_N_INVALID_KEY_INFORMATION,
-				     "QM1 without the PFS group's KE");
+			e->stats.malformed++;
+			v1_qm_refuse(e, sa, qm, IKEV1_N_INVALID_KEY_INFORMATION,
+				     "no KE of the PFS group");
 			goto fail;
 		}
 		qm->dh = crypto_dh_new(qm->group);
@@ -792,9 +838,8 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	v1_send_raw(e, sa, e->out, len);
 	goto out;
 bad_ids:
-	rl.type = IKEV1_N_INVALID_ID_INFORMATION;
-	v1_qm_refuse(e, sa, rl.type,
-		     "the peer's IDs are not within this tunnel's selectors (INVALID-ID-INFORMATION)");
+	v1_qm_refuse(e, sa, qm, IKEV1_N_INVALID_ID_INFORMATION,
+		     "the peer's IDs are not within this tunnel's selectors");
 	v1_qm_drop(sa, qm);
 	goto out;
 fail:
@@ -833,14 +878,17 @@ static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 	if (v1_qm_open(e, sa, qm, m, 2, inner, &iv, &hash, &rest, &rest_len))
 		goto out;
 	qm->nr = NULL;
-	if (v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno) ||
-	    !(qm->nr = secbuf_dup(pno.data, pno.len)) ||
-	    keymat_v1_hash2(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
+	if (keymat_v1_hash2(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
 			    qm->ni->data, qm->ni->len, rest, rest_len, want) ||
 	    keymat_v1_hash_equal(sa->v1.prf, want, hash.data, hash.len)) {
+		v1_qm_not_authentic(e, sa, m, 2);
+		goto out;
+	}
+	if (v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno) ||
+	    !(qm->nr = secbuf_dup(pno.data, pno.len))) {
 		e->stats.malformed++;
-		secbuf_free(qm->nr);
-		qm->nr = NULL;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "message 2: %s",
+			   v1err_str(V1_E_MALFORMED));
 		goto out;
 	}
 	qm->iv = iv;
@@ -968,13 +1016,16 @@ static void v1_qm_r3(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 
 	if (!inner)
 		return;
-	if (v1_qm_open(e, sa, qm, m, 3, inner, &iv, &hash, &rest, &rest_len) ||
-	    keymat_v1_hash3(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
+	if (v1_qm_open(e, sa, qm, m, 3, inner, &iv, &hash, &rest, &rest_len)) {
+		free(inner);
+		return;
+	}
+	if (keymat_v1_hash3(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
 			    qm->ni->data, qm->ni->len, qm->nr->data,
 			    qm->nr->len, want) ||
 	    keymat_v1_hash_equal(sa->v1.prf, want, hash.data, hash.len)) {
 		free(inner);
-		e->stats.malformed++;
+		v1_qm_not_authentic(e, sa, m, 3);
 		return;
 	}
 	free(inner);
@@ -993,7 +1044,10 @@ void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 
 	if (!qm) {
 		if (v1_mid_seen(sa, m->hdr.msgid)) {
+			/* RFC 2408 5.2: a replay; nothing of it is new. */
 			e->stats.invalid_msgid++;
+			v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+				   "its Message ID was used before: a replay");
 			return;
 		}
 		v1_qm_r1(e, sa, m);
@@ -1008,12 +1062,16 @@ void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 			v1_send_raw(e, sa, qm->out, qm->out_len);
 		return;
 	}
-	if (qm->initiator && !qm->done)
+	if (qm->initiator && !qm->done) {
 		v1_qm_i2(e, sa, qm, m);
-	else if (!qm->initiator)
+	} else if (!qm->initiator) {
 		v1_qm_r3(e, sa, qm, m);
-	else
+	} else {
+		/* We sent QM3: nothing more comes in this Quick Mode. */
 		e->stats.invalid_msgid++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+			   "this Quick Mode is done");
+	}
 }
 
 void v1_qm_timers(struct ike_engine *e, struct ike_sa *sa)
