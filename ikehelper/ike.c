@@ -496,13 +496,14 @@ static void ike_sa_timers(struct ike_engine *e, struct ike_sa *sa)
 
 	if (sa->req.task && now >= sa->req.next_ms &&
 	    sa->ops->retransmit(e, sa) == -ETIMEDOUT) {
-		ike_sa_dead(e, sa, "the peer did not answer");
+		ike_sa_dead(e, sa, sa->state != IKE_S_ESTABLISHED && sa->fault ?
+			    sa->fault : "the peer did not answer");
 		return;
 	}
 	if (now >= sa->expire_ms) {
 		sa->expire_ms = IKE_NO_TIMER;
 		if (sa->state != IKE_S_ESTABLISHED) {
-			ike_sa_dead(e, sa, "timed out");
+			ike_sa_dead(e, sa, sa->fault ? sa->fault : "timed out");
 			return;
 		}
 		sa_log(e, LOG_NOTICE, "%s: IKE SA lifetime expired", sa->tunnel);

@@ -308,8 +308,12 @@ out:
 		ike_sa_dead(e, sa, why);
 }
 
-/* AM3 at the responder: HASH_I, encrypted or not. */
-static void v1_am_r2(struct ike_engine *e, struct ike_sa *sa,
+/*
+ * AM3 at the responder: HASH_I, encrypted or not.  One that does not
+ * decrypt or authenticate is discarded and AM2 resent until the genuine
+ * one comes, as Main Mode does with MM5 (main_mode.c).
+ */
+static bool v1_am_r2(struct ike_engine *e, struct ike_sa *sa,
 		     const struct msg *m)
 {
 	uint8_t hash[CRYPTO_PRF_MAX];
@@ -317,56 +321,63 @@ static void v1_am_r2(struct ike_engine *e, struct ike_sa *sa,
 	struct v1crypt_iv iv = sa->v1.iv;
 	const struct msg *in = m;
 	struct v1pl_data phash;
+	enum v1_err verr;
 	size_t pad, hlen;
 
 	if (!inner)
-		return;
+		return false;
 	if (m->v1_encrypted) {
-		if (v1crypt_decrypt(&sa->v1.key, &iv, m, e->plain,
-				    sizeof(e->plain), inner, &pad)) {
+		verr = v1crypt_decrypt(&sa->v1.key, &iv, m, e->plain,
+				       sizeof(e->plain), inner, &pad);
+		if (verr) {
 			free(inner);
 			e->stats.decrypt_failed++;
-			ike_sa_dead(e, sa, "AM3 does not decrypt: the pre-shared keys differ");
-			return;
+			sa->fault = "AM3 does not decrypt: the pre-shared keys differ";
+			v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "%s",
+				   sa->fault);
+			return false;
 		}
 		in = inner;
 	}
-	if (v1rules_check(IKEV1_EXCH_AGGRESSIVE, 3, m->v1_encrypted, in) ||
-	    v1pl_hash_parse(v1_pl(in, IKEV1_PL_HASH), &phash)) {
+	verr = v1rules_check(IKEV1_EXCH_AGGRESSIVE, 3, m->v1_encrypted, in);
+	if (!verr)
+		verr = v1pl_hash_parse(v1_pl(in, IKEV1_PL_HASH), &phash);
+	if (verr) {
 		free(inner);
 		e->stats.malformed++;
-		ike_sa_dead(e, sa, "malformed AM3");
-		return;
+		sa->fault = "AM3 is malformed";
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "AM3: %s",
+			   v1err_str(verr));
+		return false;
 	}
 	hlen = v1_p1_hash(sa, false, sa->v1.idi_b, sa->v1.idi_b_len, hash);
-	if (hlen &&
-	    !keymat_v1_hash_equal(sa->v1.prf, hash, phash.data, phash.len))
-		v1_p1_nat_check(e, sa, in);
-	free(inner);
 	if (!hlen ||
 	    keymat_v1_hash_equal(sa->v1.prf, hash, phash.data, phash.len)) {
+		free(inner);
 		e->stats.auth_failed++;
-		ike_sa_dead(e, sa, "AM3: HASH_I does not verify (AUTHENTICATION-FAILED)");
-		return;
+		sa->fault = "AM3: HASH_I does not verify (AUTHENTICATION-FAILED)";
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "%s", sa->fault);
+		return false;
 	}
+	v1_p1_nat_check(e, sa, in);
+	free(inner);
 	if (m->v1_encrypted)
 		sa->v1.iv = iv;
 	sa_log(e, LOG_INFO, "%s: Aggressive Mode done", sa->tunnel);
 	v1_p1_done(e, sa);
+	return true;
 }
 
-void v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
+bool v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 {
 	switch (sa->v1.step) {
 	case V1_AM_I1:
 		v1_am_i2(e, sa, m);
-		break;
+		return true;
 	case V1_AM_R1:
-		v1_am_r2(e, sa, m);
-		break;
-	default:
-		e->stats.invalid_msgid++;
-		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "out of order");
-		break;
+		return v1_am_r2(e, sa, m);
 	}
+	e->stats.invalid_msgid++;
+	v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "out of order");
+	return false;
 }

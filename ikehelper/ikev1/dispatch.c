@@ -264,6 +264,7 @@ static void v1_input_p1(struct ike_engine *e, struct ike_sa *sa,
 			const struct msg *m, const uint8_t hash[32])
 {
 	const struct msg_hdr *h = &m->hdr;
+	bool taken;
 
 	if (h->msgid) {
 		e->stats.invalid_msgid++;
@@ -291,16 +292,21 @@ static void v1_input_p1(struct ike_engine *e, struct ike_sa *sa,
 							    "Aggressive Mode");
 		return;
 	}
-	memcpy(sa->v1.last_hash, hash, 32);
-	sa->v1.has_last_hash = true;
 	if (sa->local.ss_family == AF_UNSPEC) {
 		sa->local = *local;
 		sa->natt = natt;
 	}
-	if (h->exchange == IKEV1_EXCH_MAIN)
-		v1_mm_input(e, sa, m);
-	else
-		v1_am_input(e, sa, m);
+	taken = h->exchange == IKEV1_EXCH_MAIN ? v1_mm_input(e, sa, m) :
+						 v1_am_input(e, sa, m);
+	/*
+	 * Only a message the exchange took is the one a retransmission
+	 * repeats: one it discarded (it does not decrypt, its HASH is
+	 * wrong) leaves the exchange where it was, for the genuine one.
+	 */
+	if (taken) {
+		memcpy(sa->v1.last_hash, hash, 32);
+		sa->v1.has_last_hash = true;
+	}
 }
 
 static void v1_input(struct ike_engine *e, const struct sockaddr_storage *local,

@@ -172,14 +172,20 @@ int v1_mm_start(struct ike_engine *e, struct ike_sa *sa);
 void v1_mm_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 		    const struct sockaddr_storage *remote, bool natt,
 		    const struct msg *m);
-void v1_mm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
+/*
+ * The next Main Mode message of sa: false when it was discarded and sa is
+ * where it was (a message that does not decrypt or authenticate), so
+ * that the genuine one may still come.
+ */
+bool v1_mm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
 
 /* aggressive.c */
 int v1_am_start(struct ike_engine *e, struct ike_sa *sa);
 void v1_am_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 		    const struct sockaddr_storage *remote, bool natt,
 		    const struct msg *m);
-void v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
+/* The next Aggressive Mode message of sa: false as v1_mm_input(). */
+bool v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
 
 /* quick_mode.c */
 /* A Quick Mode for a new Child SA, or to rekey c. */
