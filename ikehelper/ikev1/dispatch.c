@@ -19,17 +19,77 @@
 
 static const uint8_t v1_zero[8];
 
-bool v1_mid_seen(struct ike_sa *sa, uint32_t msgid)
+/* Where msgid is in the sorted kept[], or would go. */
+static unsigned int v1_mid_find(const struct v1_ike *v, uint32_t msgid)
 {
+	unsigned int lo = 0, hi = v->n_kept;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (v->kept[mid] < msgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool v1_mid_seen(const struct ike_sa *sa, uint32_t msgid)
+{
+	const struct v1_ike *v = &sa->v1;
+	unsigned int at;
+
 	for (unsigned int i = 0; i < V1_MIDS; i++)
-		if (sa->v1.mids[i] == msgid)
+		if (v->mids[i] == msgid)
 			return true;
-	return false;
+	at = v1_mid_find(v, msgid);
+	return at < v->n_kept && v->kept[at] == msgid;
 }
 
 void v1_mid_add(struct ike_sa *sa, uint32_t msgid)
 {
 	sa->v1.mids[sa->v1.mid_head++ % V1_MIDS] = msgid;
+}
+
+void v1_mid_keep(struct ike_engine *e, struct ike_sa *sa, uint32_t msgid)
+{
+	/* Both ends keep about the same: the one that made it goes first. */
+	unsigned int limit = V1_MIDS_KEPT - (sa->initiator ? V1_MIDS : 0);
+	struct v1_ike *v = &sa->v1;
+	unsigned int at;
+
+	v1_mid_add(sa, msgid);
+	if (v->n_kept >= limit && sa->state == IKE_S_ESTABLISHED &&
+	    !sa->want_rekey && sa->rekey_ms != IKE_NO_TIMER) {
+		/*
+		 * New keys, into which none of the old messages can be
+		 * replayed, rather than memory without end.  Until the new
+		 * ISAKMP SA takes over, the last V1_MIDS still guard this one.
+		 */
+		sa_log(e, LOG_NOTICE, "%s: %u Message IDs used: rekeying the ISAKMP SA",
+		       sa->tunnel, v->n_kept);
+		sa->rekey_ms = IKE_NO_TIMER;
+		sa->want_rekey = true;
+	}
+	if (v->n_kept >= V1_MIDS_KEPT)
+		return;
+	at = v1_mid_find(v, msgid);
+	if (at < v->n_kept && v->kept[at] == msgid)
+		return;
+	if (v->n_kept == v->cap_kept) {
+		unsigned int cap = v->cap_kept ? 2 * v->cap_kept : 16;
+		uint32_t *k = realloc(v->kept, cap * sizeof(*k));
+
+		if (!k)
+			return;
+		v->kept = k;
+		v->cap_kept = cap;
+	}
+	memmove(v->kept + at + 1, v->kept + at,
+		(v->n_kept - at) * sizeof(*v->kept));
+	v->kept[at] = msgid;
+	v->n_kept++;
 }
 
 static void v1_start_failed(struct ike_engine *e, struct ike_sa *sa, int err,
@@ -522,6 +582,7 @@ static void v1_free(struct ike_sa *sa)
 	secbuf_free(v->nr);
 	free(v->sai_b);
 	free(v->idi_b);
+	free(v->kept);
 	for (unsigned int i = 0; i < V1_QM_MAX; i++)
 		v1_qm_free(v->qm[i]);
 }

@@ -60,9 +60,15 @@ void v1_log_bad(struct ike_engine *e, const struct ike_sa *sa,
 		uint16_t answer, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
-/* A Message ID seen before on sa (a replay), or record it. */
-bool v1_mid_seen(struct ike_sa *sa, uint32_t msgid);
+/*
+ * A Message ID seen before on sa (a replay), or record it: among the
+ * last few (v1_mid_add: DPD, whose RFC 3706 sequence numbers say more),
+ * or for the ISAKMP SA's life (v1_mid_keep: anything that changes
+ * state; when V1_MIDS_KEPT are kept, the ISAKMP SA is rekeyed).
+ */
+bool v1_mid_seen(const struct ike_sa *sa, uint32_t msgid);
 void v1_mid_add(struct ike_sa *sa, uint32_t msgid);
+void v1_mid_keep(struct ike_engine *e, struct ike_sa *sa, uint32_t msgid);
 
 /* message.c */
 
@@ -90,8 +96,8 @@ int v1_send_request(struct ike_engine *e, struct ike_sa *sa,
 int v1_send_reply(struct ike_engine *e, struct ike_sa *sa, const uint8_t *buf,
 		  size_t len);
 int v1_retransmit(struct ike_engine *e, struct ike_sa *sa);
-/* A fresh random Message ID, never 0 nor one seen on sa. */
-uint32_t v1_new_msgid(struct ike_sa *sa);
+/* A fresh random Message ID, never 0 nor one seen on sa; keep: as v1_mid_keep. */
+uint32_t v1_new_msgid(struct ike_engine *e, struct ike_sa *sa, bool keep);
 /*
  * Seal b (built with the E flag set) with sa's key and iv; the message is
  * then in e->out, *len bytes, and iv's pending block confirmed.

@@ -15,6 +15,8 @@
 
 #include "ikev1.h"
 
+static void v1_add_dpd(struct msg_builder *b, void *arg);
+
 int v1_info_send(struct ike_engine *e, struct ike_sa *sa,
 		 void (*add)(struct msg_builder *b, void *arg), void *arg,
 		 bool request, uint8_t task)
@@ -29,7 +31,8 @@ int v1_info_send(struct ike_engine *e, struct ike_sa *sa,
 
 	if (!sa->v1.keys)
 		return -EINVAL;
-	msgid = v1_new_msgid(sa);
+	/* DPD's R-U-THERE and ACK carry sequence numbers of their own. */
+	msgid = v1_new_msgid(e, sa, add != v1_add_dpd);
 	if (v1crypt_iv_phase2(&iv, &sa->v1.key, &sa->v1.iv, msgid))
 		return -EINVAL;
 	v1_hdr(sa, IKEV1_EXCH_INFORMATIONAL, IKEV1_FLAG_ENCRYPTION, msgid, &h);
@@ -283,6 +286,21 @@ static void v1_info_notify(struct ike_engine *e, struct ike_sa *sa,
 	}
 }
 
+/* Nothing but R-U-THERE and R-U-THERE-ACK after HASH(1). */
+static bool v1_info_dpd_only(const struct msg *inner)
+{
+	for (unsigned int i = 1; i < inner->n; i++) {
+		struct v1pl_notify n;
+
+		if (inner->pl[i].type != IKEV1_PL_N ||
+		    v1pl_notify_parse(&inner->pl[i], &n) ||
+		    (n.type != IKEV1_N_R_U_THERE &&
+		     n.type != IKEV1_N_R_U_THERE_ACK))
+			return false;
+	}
+	return true;
+}
+
 void v1_info_input(struct ike_engine *e, struct ike_sa *sa,
 		   const struct msg *m)
 {
@@ -336,7 +354,10 @@ void v1_info_input(struct ike_engine *e, struct ike_sa *sa,
 			   "HASH(1) does not verify");
 		goto out;
 	}
-	v1_mid_add(sa, m->hdr.msgid);
+	if (v1_info_dpd_only(inner))
+		v1_mid_add(sa, m->hdr.msgid);
+	else
+		v1_mid_keep(e, sa, m->hdr.msgid);
 	sa->last_rx_ms = e->now_ms;
 	for (unsigned int i = 1; i < inner->n && sa->state != IKE_S_DEAD; i++) {
 		union {

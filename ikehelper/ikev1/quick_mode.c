@@ -378,7 +378,7 @@ int v1_qm_start(struct ike_engine *e, struct ike_sa *sa, struct child_sa *old)
 
 	if (!offer)
 		return -ENOMEM;
-	qm = v1_qm_new(sa, v1_new_msgid(sa), true);
+	qm = v1_qm_new(sa, v1_new_msgid(e, sa, true), true);
 	if (!qm)
 		goto fail;
 	qm->rekeys = old;
@@ -645,7 +645,7 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	}
 	qm->iv = iv;
 	v1crypt_iv_confirm(&qm->iv);
-	v1_mid_add(sa, qm->msgid);
+	v1_mid_keep(e, sa, qm->msgid);
 	if (sa_child_nat_refused(e, sa)) {
 		e->stats.no_proposal++;
 		v1_qm_refuse(e, sa, qm, IKEV1_N_NO_PROPOSAL_CHOSEN,

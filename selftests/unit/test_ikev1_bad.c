@@ -775,6 +775,22 @@ static void add_delete(struct tmsg *t, uint32_t spi)
 	add_pl(t, IKEV1_PL_D, d, sizeof(d));
 }
 
+/* RFC 3706 R-U-THERE of sequence number seq, for the ISAKMP SA. */
+static void add_r_u_there(struct tmsg *t, uint32_t seq)
+{
+	struct ike_sa *sa = isakmp_sa(0);
+	uint8_t n[28];
+
+	msg_set32(n, IKEV1_DOI_IPSEC);
+	n[4] = IKEV1_PROTO_ISAKMP;
+	n[5] = 16;
+	msg_set16(n + 6, IKEV1_N_R_U_THERE);
+	memcpy(n + 8, sa->spi_i, 8);
+	memcpy(n + 16, sa->spi_r, 8);
+	msg_set32(n + 24, seq);
+	add_pl(t, IKEV1_PL_N, n, sizeof(n));
+}
+
 static struct tpl *find_pl(struct tmsg *t, uint8_t type)
 {
 	for (unsigned int i = 0; i < t->n; i++)
@@ -937,6 +953,44 @@ static void test_established(void)
 	expect("QM1 with an Informational's Message ID", buf, len, 0, false,
 	       (struct delta){ .invalid_msgid = 1 }, line, &s);
 
+	/*
+	 * Replays older than the last few exchanges: 40 R-U-THEREs (each
+	 * answered) pass between QM1 and its replay.  Accepted, it would
+	 * make an IPsec SA pair A never agreed to, and B would send on it
+	 * once its Quick Mode timed out.
+	 */
+	{
+		unsigned int acks = 0;
+
+		for (uint32_t i = 0; i < 40; i++) {
+			memset(&t, 0, sizeof(t));
+			t.exch = IKEV1_EXCH_INFORMATIONAL;
+			t.msgid = fresh_msgid();
+			add_r_u_there(&t, 1000 + i);
+			len = seal(&t, HASH_GOOD, buf, sizeof(buf));
+			W.nq = 0;
+			inject(1, buf, len);
+			acks += W.nq == 1;
+		}
+		W.nq = 0;
+		is_int(acks, 40, "40 R-U-THEREs, 40 R-U-THERE-ACKs");
+	}
+	snprintf(line, sizeof(line), "ikevti0: Quick Mode message %08x dropped: its Message ID was used before: a replay",
+		 qm1.msgid);
+	expect("QM1 replayed after 40 other exchanges", g1->buf, g1->len, 0,
+	       false, (struct delta){ .invalid_msgid = 1 }, line, &s);
+	snprintf(line, sizeof(line), "ikevti0: Informational message %08x dropped: its Message ID was used before: a replay",
+		 info_mid);
+	memset(&t, 0, sizeof(t));
+	t.exch = IKEV1_EXCH_INFORMATIONAL;
+	t.msgid = info_mid;
+	add_delete(&t, 0xdeadbeef);
+	len = seal(&t, HASH_GOOD, buf, sizeof(buf));
+	expect("the DELETE replayed after 40 other exchanges", buf, len, 0,
+	       false, (struct delta){ .invalid_msgid = 1 }, line, &s);
+	run_until(W.now + 60000);
+	ok(untouched(&s), "a minute later: still the same ISAKMP SA and IPsec SAs");
+
 	/* Still usable: a phase 2 rekey, and its DELETE replayed after. */
 	is_int(ike_engine_rekey(W.s[0].e, "ikevti0", false, W.now), 0,
 	       "established: A rekeys the IPsec SAs");
@@ -964,11 +1018,49 @@ static void test_established(void)
 	}
 }
 
+/*
+ * Every Message ID of an exchange that changes state is kept while the
+ * keys live; when V1_MIDS_KEPT are, the ISAKMP SA is rekeyed rather than
+ * the memory grown without end.
+ */
+static void test_mids_kept(void)
+{
+	static struct tmsg t;
+	unsigned int n = 0;
+	const char *why = "ikevti0: 1024 Message IDs used: rekeying the ISAKMP SA";
+	struct snap s;
+	size_t len;
+
+	if (!ok(v1_world("cisco123") && bring_up(), "Message IDs: up"))
+		return;
+	s = snap();
+	while (n < V1_MIDS_KEPT + 8 && !logged(1, why)) {
+		memset(&t, 0, sizeof(t));
+		t.exch = IKEV1_EXCH_INFORMATIONAL;
+		t.msgid = fresh_msgid();
+		add_delete(&t, 0xdeadbeef);
+		len = seal(&t, HASH_GOOD, buf, sizeof(buf));
+		inject(1, buf, len);
+		n++;
+	}
+	ok(n > V1_MIDS_KEPT - 16 && n <= V1_MIDS_KEPT,
+	   "Message IDs: B rekeys the ISAKMP SA after %u DELETEs", n);
+	ok(logged(1, why) == 1, "Message IDs: B says why, once");
+	ok(isakmp_sa(1)->v1.n_kept == V1_MIDS_KEPT,
+	   "Message IDs: B keeps no more than %u", V1_MIDS_KEPT);
+	deliver();
+	run_until(W.now + 15000);
+	ok(up() && one_pair() && memcmp(snap().spi_i, s.spi_i, 8) &&
+	   isakmp_sa(1)->v1.n_kept < 16,
+	   "Message IDs: a new ISAKMP SA with its own Message IDs, one pair");
+}
+
 int main(void)
 {
 	test_phase1_clear();
 	test_phase1_encrypted();
 	test_established();
+	test_mids_kept();
 	world_free();
 	crypto_cleanup();
 	return done_testing();
