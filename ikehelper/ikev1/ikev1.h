@@ -4,7 +4,8 @@
  * Main Mode (main_mode.c) and Aggressive Mode (aggressive.c) make the
  * ISAKMP SA, Quick Mode (quick_mode.c) the IPsec SAs, Informational
  * exchanges (informational.c) carry DELETE, notifies and DPD.  phase1.c
- * holds what both phase 1 modes share; message.c the header, sealing,
+ * holds what both phase 1 modes share; child.c the IPsec SAs a Quick
+ * Mode makes (keys, kernel SAs, selectors); message.c the header, sealing,
  * sending and retransmission; dispatch.c the checks every message goes
  * through before an exchange sees it (cookies, duplicates, decryption,
  * the payload rules of ikev1/rules.h), the task scheduler and the
@@ -201,8 +202,38 @@ void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
 void v1_qm_timers(struct ike_engine *e, struct ike_sa *sa);
 uint64_t v1_qm_next_timer(const struct ike_sa *sa);
 void v1_qm_free(struct v1_qm *qm);
+
+/* child.c: the IPsec SAs of a Quick Mode */
+/* A transform set as an ESP transform (ikev1/xform.h); false for SEAL. */
+bool v1_tset_xf(const struct ike_sa *sa, const struct policy_transform_set *t,
+		const struct policy_v1_effective *eff, struct v1xf_esp *xf);
+/* The same transform; b's encapsulation, if it names one, a's. */
+bool v1_esp_same(const struct v1xf_esp *a, const struct v1xf_esp *b);
+/* The lower of two lifetimes; 0 is none. */
+uint32_t v1_life_min(uint32_t a, uint32_t b);
+/* A selector of the policy, or a client ID, as a pl_ts; and back. */
+void v1_pair_ts(const struct policy_ts *t, struct pl_ts *out);
+void v1_id_ts(const struct v1pl_id *id, struct pl_ts *out);
+int v1_ts_id(const struct pl_ts *t, struct v1pl_id *id, uint8_t *buf);
+/* c's selectors: l ours, r the peer's. */
+int v1_child_set_ts(struct child_sa *c, const struct pl_ts *l,
+		    const struct pl_ts *r);
 void v1_child_timers(struct ike_engine *e, struct ike_sa *sa,
 		     struct child_sa *c, uint32_t life_s);
+/*
+ * c's keys from KEYMAT and its kernel SAs: the inbound one, and the
+ * outbound one when out_now (else once the peer confirms).
+ */
+int v1_child_install(struct ike_engine *e, struct ike_sa *sa,
+		     struct child_sa *c, struct v1_qm *qm, bool out_now);
+/* old is replaced: it goes V1_DELETE_GRACE seconds later. */
+void v1_child_replaced(struct ike_engine *e, struct child_sa *old);
+/* A responder's new pair c replaces the installed ones of its selectors. */
+void v1_child_replaces_same(struct ike_engine *e, struct ike_sa *sa,
+			    const struct child_sa *c);
+/* RESPONDER-LIFETIME: its data for secs and kb; what one says. */
+size_t v1_life_attrs(uint32_t secs, uint32_t kb, uint8_t *buf);
+void v1_read_life(const struct v1pl_notify *n, uint32_t *secs, uint32_t *kb);
 
 /* informational.c */
 /* DELETE of c's IPsec SAs, or of the ISAKMP SA; a notify. */
