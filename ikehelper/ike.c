@@ -206,18 +206,24 @@ void ike_engine_input(struct ike_engine *e,
 		      const uint8_t *buf, size_t len, uint64_t now_ms)
 {
 	const struct ike_ops *ops;
+	char a[INET6_ADDRSTRLEN];
 	struct msg_hdr h;
 
 	e->now_ms = now_ms;
 	e->stats.rx++;
 	if (msg_hdr_parse(buf, len, &h)) {
+		/* No header: no SPIs, no version, nothing to answer. */
 		e->stats.malformed++;
+		sa_log(e, LOG_INFO, "%s: message dropped: %zu bytes, shorter than the IKE header",
+		       sa_addr_str(remote, a, sizeof(a)), len);
 		return;
 	}
 	ops = ike_version(h.major);
 	if (!ops) {
 		/* Major version 0: no such IKE, nothing to answer. */
 		e->stats.malformed++;
+		sa_log(e, LOG_INFO, "%s: message dropped: major version 0",
+		       sa_addr_str(remote, a, sizeof(a)));
 		return;
 	}
 	ops->input(e, local, remote, natt, buf, len, &h);
@@ -490,13 +496,14 @@ static void ike_sa_timers(struct ike_engine *e, struct ike_sa *sa)
 
 	if (sa->req.task && now >= sa->req.next_ms &&
 	    sa->ops->retransmit(e, sa) == -ETIMEDOUT) {
-		ike_sa_dead(e, sa, "the peer did not answer");
+		ike_sa_dead(e, sa, sa->state != IKE_S_ESTABLISHED && sa->fault ?
+			    sa->fault : "the peer did not answer");
 		return;
 	}
 	if (now >= sa->expire_ms) {
 		sa->expire_ms = IKE_NO_TIMER;
 		if (sa->state != IKE_S_ESTABLISHED) {
-			ike_sa_dead(e, sa, "timed out");
+			ike_sa_dead(e, sa, sa->fault ? sa->fault : "timed out");
 			return;
 		}
 		sa_log(e, LOG_NOTICE, "%s: IKE SA lifetime expired", sa->tunnel);

@@ -183,6 +183,12 @@ struct ike_sa {
 	bool want_rekey, want_delete, want_dpd;
 	bool want_child;		/* no Child SA: make one */
 	bool peer_deleted;		/* DELETEd while our rekey is in flight */
+	/*
+	 * Why a negotiation has not come up yet, when a message was
+	 * discarded on the way (static text): the reason given if it
+	 * times out, rather than just "timed out".
+	 */
+	const char *fault;
 	struct ike_clear *clear;	/* an ikevtictl clear waits for it */
 	struct child_sa *children;
 	uint64_t created_ms, rekey_ms, expire_ms, last_rx_ms;

@@ -132,11 +132,18 @@ void v1_am_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 		verr = v1pl_id_parse(v1_pl(m, IKEV1_PL_ID), &peer_id);
 	if (!verr)
 		verr = v1pl_id_check_phase1(&peer_id);
-	if (verr || !v1_p1_policy_id(&peer_id, &pid)) {
-		e->stats.malformed++;
+	if (!verr && !v1_p1_policy_id(&peer_id, &pid))
+		verr = V1_E_ID_INFO;
+	if (verr) {
+		/* RFC 2408 5.4-5.8: each fault of the offer has its notify. */
+		if (v1err_notify(verr) == IKEV1_N_NO_PROPOSAL_CHOSEN)
+			e->stats.no_proposal++;
+		else
+			e->stats.malformed++;
+		v1_log_bad(e, NULL, remote, &m->hdr, v1err_notify(verr),
+			   "message 1: %s", v1err_str(verr));
 		v1_notify_clear(e, local, remote, natt, &m->hdr,
-				verr ? v1err_notify(verr) :
-				       IKEV1_N_INVALID_ID_INFORMATION);
+				v1err_notify(verr));
 		goto out;
 	}
 	if (!ike_cac_admit_from(e, remote, "Aggressive Mode"))
@@ -306,8 +313,12 @@ out:
 		ike_sa_dead(e, sa, why);
 }
 
-/* AM3 at the responder: HASH_I, encrypted or not. */
-static void v1_am_r2(struct ike_engine *e, struct ike_sa *sa,
+/*
+ * AM3 at the responder: HASH_I, encrypted or not.  One that does not
+ * decrypt or authenticate is discarded and AM2 resent until the genuine
+ * one comes, as Main Mode does with MM5 (main_mode.c).
+ */
+static bool v1_am_r2(struct ike_engine *e, struct ike_sa *sa,
 		     const struct msg *m)
 {
 	uint8_t hash[CRYPTO_PRF_MAX];
@@ -315,55 +326,63 @@ static void v1_am_r2(struct ike_engine *e, struct ike_sa *sa,
 	struct v1crypt_iv iv = sa->v1.iv;
 	const struct msg *in = m;
 	struct v1pl_data phash;
+	enum v1_err verr;
 	size_t pad, hlen;
 
 	if (!inner)
-		return;
+		return false;
 	if (m->v1_encrypted) {
-		if (v1crypt_decrypt(&sa->v1.key, &iv, m, e->plain,
-				    sizeof(e->plain), inner, &pad)) {
+		verr = v1crypt_decrypt(&sa->v1.key, &iv, m, e->plain,
+				       sizeof(e->plain), inner, &pad);
+		if (verr) {
 			free(inner);
 			e->stats.decrypt_failed++;
-			ike_sa_dead(e, sa, "AM3 does not decrypt: the pre-shared keys differ");
-			return;
+			sa->fault = "AM3 does not decrypt: the pre-shared keys differ";
+			v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "%s",
+				   sa->fault);
+			return false;
 		}
 		in = inner;
 	}
-	if (v1rules_check(IKEV1_EXCH_AGGRESSIVE, 3, m->v1_encrypted, in) ||
-	    v1pl_hash_parse(v1_pl(in, IKEV1_PL_HASH), &phash)) {
+	verr = v1rules_check(IKEV1_EXCH_AGGRESSIVE, 3, m->v1_encrypted, in);
+	if (!verr)
+		verr = v1pl_hash_parse(v1_pl(in, IKEV1_PL_HASH), &phash);
+	if (verr) {
 		free(inner);
 		e->stats.malformed++;
-		ike_sa_dead(e, sa, "malformed AM3");
-		return;
+		sa->fault = "AM3 is malformed";
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "AM3: %s",
+			   v1err_str(verr));
+		return false;
 	}
 	hlen = v1_p1_hash(sa, false, sa->v1.idi_b, sa->v1.idi_b_len, hash);
-	if (hlen &&
-	    !keymat_v1_hash_equal(sa->v1.prf, hash, phash.data, phash.len))
-		v1_p1_nat_check(e, sa, in);
-	free(inner);
 	if (!hlen ||
 	    keymat_v1_hash_equal(sa->v1.prf, hash, phash.data, phash.len)) {
+		free(inner);
 		e->stats.auth_failed++;
-		ike_sa_dead(e, sa, "AM3: HASH_I does not verify (AUTHENTICATION-FAILED)");
-		return;
+		sa->fault = "AM3: HASH_I does not verify (AUTHENTICATION-FAILED)";
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "%s", sa->fault);
+		return false;
 	}
+	v1_p1_nat_check(e, sa, in);
+	free(inner);
 	if (m->v1_encrypted)
 		sa->v1.iv = iv;
 	sa_log(e, LOG_INFO, "%s: Aggressive Mode done", sa->tunnel);
 	v1_p1_done(e, sa);
+	return true;
 }
 
-void v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
+bool v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 {
 	switch (sa->v1.step) {
 	case V1_AM_I1:
 		v1_am_i2(e, sa, m);
-		break;
+		return true;
 	case V1_AM_R1:
-		v1_am_r2(e, sa, m);
-		break;
-	default:
-		e->stats.invalid_msgid++;
-		break;
+		return v1_am_r2(e, sa, m);
 	}
+	e->stats.invalid_msgid++;
+	v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "out of order");
+	return false;
 }

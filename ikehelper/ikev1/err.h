@@ -12,6 +12,11 @@
  * differ (a pre-shared key mismatch), and an unprotected answer to it
  * would tell an eavesdropper so.  A notify of 0 means: log, drop, answer
  * nothing, whatever the message.
+ *
+ * An SA payload with more proposals or transforms than the codec keeps
+ * (V1PL_MAX_*) is not malformed: a peer such as strongSwan offers every
+ * combination of its algorithms as a transform of its own.  We choose
+ * none of them, and say so with NO-PROPOSAL-CHOSEN.
  */
 #ifndef IKEHELPER_IKEV1_ERR_H
 #define IKEHELPER_IKEV1_ERR_H
@@ -46,6 +51,8 @@
 	X(V1_E_MALFORMED,	IKEV1_N_PAYLOAD_MALFORMED, "malformed payload") \
 	X(V1_E_TOO_MANY,	IKEV1_N_PAYLOAD_MALFORMED, \
 	  "more payloads or substructures than we keep") \
+	X(V1_E_OFFER_SIZE,	IKEV1_N_NO_PROPOSAL_CHOSEN, \
+	  "more proposals or transforms than we evaluate") \
 	X(V1_E_DOI,		IKEV1_N_DOI_NOT_SUPPORTED, \
 	  "DOI not supported") \
 	X(V1_E_SITUATION,	IKEV1_N_SITUATION_NOT_SUPPORTED, \

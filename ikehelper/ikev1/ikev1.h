@@ -4,7 +4,8 @@
  * Main Mode (main_mode.c) and Aggressive Mode (aggressive.c) make the
  * ISAKMP SA, Quick Mode (quick_mode.c) the IPsec SAs, Informational
  * exchanges (informational.c) carry DELETE, notifies and DPD.  phase1.c
- * holds what both phase 1 modes share; message.c the header, sealing,
+ * holds what both phase 1 modes share; child.c the IPsec SAs a Quick
+ * Mode makes (keys, kernel SAs, selectors); message.c the header, sealing,
  * sending and retransmission; dispatch.c the checks every message goes
  * through before an exchange sees it (cookies, duplicates, decryption,
  * the payload rules of ikev1/rules.h), the task scheduler and the
@@ -50,9 +51,25 @@ static inline void v1_step(struct ike_sa *sa, uint8_t step)
 	sa->v1.step = step;
 }
 
-/* A Message ID seen before on sa (a replay), or record it. */
-bool v1_mid_seen(struct ike_sa *sa, uint32_t msgid);
+/*
+ * One line for a message we do not take: who sent it (the tunnel of its
+ * ISAKMP SA, else its address), its exchange and Message ID, what was
+ * wrong, and the notify we answered with (0: none).
+ */
+void v1_log_bad(struct ike_engine *e, const struct ike_sa *sa,
+		const struct sockaddr_storage *remote, const struct msg_hdr *h,
+		uint16_t answer, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/*
+ * A Message ID seen before on sa (a replay), or record it: among the
+ * last few (v1_mid_add: DPD, whose RFC 3706 sequence numbers say more),
+ * or for the ISAKMP SA's life (v1_mid_keep: anything that changes
+ * state; when V1_MIDS_KEPT are kept, the ISAKMP SA is rekeyed).
+ */
+bool v1_mid_seen(const struct ike_sa *sa, uint32_t msgid);
 void v1_mid_add(struct ike_sa *sa, uint32_t msgid);
+void v1_mid_keep(struct ike_engine *e, struct ike_sa *sa, uint32_t msgid);
 
 /* message.c */
 
@@ -80,8 +97,8 @@ int v1_send_request(struct ike_engine *e, struct ike_sa *sa,
 int v1_send_reply(struct ike_engine *e, struct ike_sa *sa, const uint8_t *buf,
 		  size_t len);
 int v1_retransmit(struct ike_engine *e, struct ike_sa *sa);
-/* A fresh random Message ID, never 0 nor one seen on sa. */
-uint32_t v1_new_msgid(struct ike_sa *sa);
+/* A fresh random Message ID, never 0 nor one seen on sa; keep: as v1_mid_keep. */
+uint32_t v1_new_msgid(struct ike_engine *e, struct ike_sa *sa, bool keep);
 /*
  * Seal b (built with the E flag set) with sa's key and iv; the message is
  * then in e->out, *len bytes, and iv's pending block confirmed.
@@ -162,14 +179,20 @@ int v1_mm_start(struct ike_engine *e, struct ike_sa *sa);
 void v1_mm_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 		    const struct sockaddr_storage *remote, bool natt,
 		    const struct msg *m);
-void v1_mm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
+/*
+ * The next Main Mode message of sa: false when it was discarded and sa is
+ * where it was (a message that does not decrypt or authenticate), so
+ * that the genuine one may still come.
+ */
+bool v1_mm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
 
 /* aggressive.c */
 int v1_am_start(struct ike_engine *e, struct ike_sa *sa);
 void v1_am_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 		    const struct sockaddr_storage *remote, bool natt,
 		    const struct msg *m);
-void v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
+/* The next Aggressive Mode message of sa: false as v1_mm_input(). */
+bool v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
 
 /* quick_mode.c */
 /* A Quick Mode for a new Child SA, or to rekey c. */
@@ -179,8 +202,38 @@ void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
 void v1_qm_timers(struct ike_engine *e, struct ike_sa *sa);
 uint64_t v1_qm_next_timer(const struct ike_sa *sa);
 void v1_qm_free(struct v1_qm *qm);
+
+/* child.c: the IPsec SAs of a Quick Mode */
+/* A transform set as an ESP transform (ikev1/xform.h); false for SEAL. */
+bool v1_tset_xf(const struct ike_sa *sa, const struct policy_transform_set *t,
+		const struct policy_v1_effective *eff, struct v1xf_esp *xf);
+/* The same transform; b's encapsulation, if it names one, a's. */
+bool v1_esp_same(const struct v1xf_esp *a, const struct v1xf_esp *b);
+/* The lower of two lifetimes; 0 is none. */
+uint32_t v1_life_min(uint32_t a, uint32_t b);
+/* A selector of the policy, or a client ID, as a pl_ts; and back. */
+void v1_pair_ts(const struct policy_ts *t, struct pl_ts *out);
+void v1_id_ts(const struct v1pl_id *id, struct pl_ts *out);
+int v1_ts_id(const struct pl_ts *t, struct v1pl_id *id, uint8_t *buf);
+/* c's selectors: l ours, r the peer's. */
+int v1_child_set_ts(struct child_sa *c, const struct pl_ts *l,
+		    const struct pl_ts *r);
 void v1_child_timers(struct ike_engine *e, struct ike_sa *sa,
 		     struct child_sa *c, uint32_t life_s);
+/*
+ * c's keys from KEYMAT and its kernel SAs: the inbound one, and the
+ * outbound one when out_now (else once the peer confirms).
+ */
+int v1_child_install(struct ike_engine *e, struct ike_sa *sa,
+		     struct child_sa *c, struct v1_qm *qm, bool out_now);
+/* old is replaced: it goes V1_DELETE_GRACE seconds later. */
+void v1_child_replaced(struct ike_engine *e, struct child_sa *old);
+/* A responder's new pair c replaces the installed ones of its selectors. */
+void v1_child_replaces_same(struct ike_engine *e, struct ike_sa *sa,
+			    const struct child_sa *c);
+/* RESPONDER-LIFETIME: its data for secs and kb; what one says. */
+size_t v1_life_attrs(uint32_t secs, uint32_t kb, uint8_t *buf);
+void v1_read_life(const struct v1pl_notify *n, uint32_t *secs, uint32_t *kb);
 
 /* informational.c */
 /* DELETE of c's IPsec SAs, or of the ISAKMP SA; a notify. */

@@ -15,6 +15,8 @@
 
 #include "ikev1.h"
 
+static void v1_add_dpd(struct msg_builder *b, void *arg);
+
 int v1_info_send(struct ike_engine *e, struct ike_sa *sa,
 		 void (*add)(struct msg_builder *b, void *arg), void *arg,
 		 bool request, uint8_t task)
@@ -29,7 +31,8 @@ int v1_info_send(struct ike_engine *e, struct ike_sa *sa,
 
 	if (!sa->v1.keys)
 		return -EINVAL;
-	msgid = v1_new_msgid(sa);
+	/* DPD's R-U-THERE and ACK carry sequence numbers of their own. */
+	msgid = v1_new_msgid(e, sa, add != v1_add_dpd);
 	if (v1crypt_iv_phase2(&iv, &sa->v1.key, &sa->v1.iv, msgid))
 		return -EINVAL;
 	v1_hdr(sa, IKEV1_EXCH_INFORMATIONAL, IKEV1_FLAG_ENCRYPTION, msgid, &h);
@@ -202,14 +205,23 @@ static void v1_info_delete(struct ike_engine *e, struct ike_sa *sa,
 		sa_ike_kill(e, sa);
 		return;
 	}
-	if (d->proto != IKEV1_PROTO_IPSEC_ESP || d->spi_size != 4)
+	if (d->proto != IKEV1_PROTO_IPSEC_ESP || d->spi_size != 4) {
+		/* We make none but ESP SAs: none of these is ours. */
+		sa_log(e, LOG_INFO, "%s: DELETE of %u SAs of protocol %u: ignored",
+		       sa->tunnel, d->n_spi, d->proto);
 		return;
+	}
 	for (unsigned int i = 0; i < d->n_spi; i++) {
 		uint32_t spi = msg_get32(d->spis + 4 * i);
 		struct child_sa *c = v1_child_by_peer_spi(sa, spi);
 
 		if (!c) {
-			sa_log(e, LOG_DEBUG, "%s: DELETE of unknown IPsec SA 0x%08x",
+			/*
+			 * Gone already (our own DELETE crossed it), or never
+			 * ours: nothing to do, nothing to answer (RFC 2408
+			 * 5.15).
+			 */
+			sa_log(e, LOG_INFO, "%s: DELETE of unknown IPsec SA 0x%08x: ignored",
 			       sa->tunnel, spi);
 			continue;
 		}
@@ -274,6 +286,21 @@ static void v1_info_notify(struct ike_engine *e, struct ike_sa *sa,
 	}
 }
 
+/* Nothing but R-U-THERE and R-U-THERE-ACK after HASH(1). */
+static bool v1_info_dpd_only(const struct msg *inner)
+{
+	for (unsigned int i = 1; i < inner->n; i++) {
+		struct v1pl_notify n;
+
+		if (inner->pl[i].type != IKEV1_PL_N ||
+		    v1pl_notify_parse(&inner->pl[i], &n) ||
+		    (n.type != IKEV1_N_R_U_THERE &&
+		     n.type != IKEV1_N_R_U_THERE_ACK))
+			return false;
+	}
+	return true;
+}
+
 void v1_info_input(struct ike_engine *e, struct ike_sa *sa,
 		   const struct msg *m)
 {
@@ -282,35 +309,55 @@ void v1_info_input(struct ike_engine *e, struct ike_sa *sa,
 	struct v1pl_data hash;
 	struct v1crypt_iv iv;
 	const uint8_t *rest;
+	enum v1_err verr;
 	size_t pad, rest_len;
 
 	if (!inner)
 		return;
+	/*
+	 * Nothing here is answered: not a replay, not a message that is not
+	 * authentic, and not a bad one that is (two peers would answer each
+	 * other's notifies forever).
+	 */
 	if (v1_mid_seen(sa, m->hdr.msgid)) {
 		e->stats.invalid_msgid++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+			   "its Message ID was used before: a replay");
 		goto out;
 	}
-	if (v1crypt_iv_phase2(&iv, &sa->v1.key, &sa->v1.iv, m->hdr.msgid) ||
-	    v1crypt_decrypt(&sa->v1.key, &iv, m, e->plain, sizeof(e->plain),
-			    inner, &pad)) {
+	verr = v1crypt_iv_phase2(&iv, &sa->v1.key, &sa->v1.iv, m->hdr.msgid) ?
+	       V1_E_CRYPTO :
+	       v1crypt_decrypt(&sa->v1.key, &iv, m, e->plain, sizeof(e->plain),
+			       inner, &pad);
+	if (verr) {
 		e->stats.decrypt_failed++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+			   "does not decrypt: %s", v1err_str(verr));
 		goto out;
 	}
-	if (v1rules_check(IKEV1_EXCH_INFORMATIONAL, 1, true, inner) ||
-	    inner->n < 1 || inner->pl[0].type != IKEV1_PL_HASH ||
-	    v1pl_hash_parse(&inner->pl[0], &hash)) {
+	verr = v1rules_check(IKEV1_EXCH_INFORMATIONAL, 1, true, inner);
+	if (!verr)
+		verr = v1pl_hash_parse(&inner->pl[0], &hash);
+	if (verr) {
 		e->stats.malformed++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "%s",
+			   v1err_str(verr));
 		goto out;
 	}
 	v1pl_after(inner, &inner->pl[0], &rest, &rest_len);
 	if (keymat_v1_hash1(sa->v1.prf, sa->v1.km.skeyid_a, m->hdr.msgid,
 			    rest, rest_len, want) ||
 	    keymat_v1_hash_equal(sa->v1.prf, want, hash.data, hash.len)) {
-		/* Not authentic: ignored (RFC 2409 5.7). */
-		e->stats.malformed++;
+		/* Not authentic: ignored (RFC 2409 5.7), as a bad ICV is. */
+		e->stats.decrypt_failed++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+			   "HASH(1) does not verify");
 		goto out;
 	}
-	v1_mid_add(sa, m->hdr.msgid);
+	if (v1_info_dpd_only(inner))
+		v1_mid_add(sa, m->hdr.msgid);
+	else
+		v1_mid_keep(e, sa, m->hdr.msgid);
 	sa->last_rx_ms = e->now_ms;
 	for (unsigned int i = 1; i < inner->n && sa->state != IKE_S_DEAD; i++) {
 		union {
@@ -318,12 +365,19 @@ void v1_info_input(struct ike_engine *e, struct ike_sa *sa,
 			struct v1pl_notify n;
 		} u;
 
-		if (inner->pl[i].type == IKEV1_PL_D &&
-		    !v1pl_delete_parse(&inner->pl[i], &u.d))
+		verr = inner->pl[i].type == IKEV1_PL_D ?
+		       v1pl_delete_parse(&inner->pl[i], &u.d) :
+		       v1pl_notify_parse(&inner->pl[i], &u.n);
+		if (verr) {
+			/* Authentic, but this payload says nothing we can use. */
+			e->stats.malformed++;
+			v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+				   "payload %u: %s", i + 1, v1err_str(verr));
+		} else if (inner->pl[i].type == IKEV1_PL_D) {
 			v1_info_delete(e, sa, &u.d);
-		else if (inner->pl[i].type == IKEV1_PL_N &&
-			 !v1pl_notify_parse(&inner->pl[i], &u.n))
+		} else {
 			v1_info_notify(e, sa, &u.n);
+		}
 	}
 	if (sa->state != IKE_S_DEAD)
 		sa->ops->kick(e, sa);

@@ -100,6 +100,8 @@ void v1_mm_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 	verr = v1rules_check(IKEV1_EXCH_MAIN, 1, false, m);
 	if (verr) {
 		e->stats.malformed++;
+		v1_log_bad(e, NULL, remote, &m->hdr, v1err_notify(verr),
+			   "message 1: %s", v1err_str(verr));
 		v1_notify_clear(e, local, remote, natt, &m->hdr,
 				v1err_notify(verr));
 		return;
@@ -138,11 +140,21 @@ void v1_mm_request1(struct ike_engine *e, const struct sockaddr_storage *local,
 		goto out;
 	}
 	verr = v1pl_sa_parse(v1_pl(m, IKEV1_PL_SA), offer);
-	if (verr || v1_set_policy(sa, eff)) {
-		e->stats.malformed++;
+	if (verr) {
+		/* RFC 2408 5.4-5.6: each fault of the offer has its notify. */
+		if (v1err_notify(verr) == IKEV1_N_NO_PROPOSAL_CHOSEN)
+			e->stats.no_proposal++;
+		else
+			e->stats.malformed++;
+		v1_log_bad(e, sa, remote, &m->hdr, v1err_notify(verr),
+			   "SA payload: %s", v1err_str(verr));
 		v1_notify_clear(e, local, remote, natt, &m->hdr,
-				verr ? v1err_notify(verr) :
-				       IKEV1_N_PAYLOAD_MALFORMED);
+				v1err_notify(verr));
+		sa_ike_free(e, sa);
+		sa = NULL;
+		goto out;
+	}
+	if (v1_set_policy(sa, eff)) {
 		sa_ike_free(e, sa);
 		sa = NULL;
 		goto out;
@@ -356,25 +368,37 @@ static void v1_mm_i3(struct ike_engine *e, struct ike_sa *sa,
 
 /*
  * Decrypt an MM5 or MM6 with the current keys and check its HASH over
- * its ID: 0, or -EBADMSG (not ours to read), -EACCES (HASH wrong).
+ * its ID: 0; -EBADMSG: it does not decrypt (not ours to read); -EPROTO:
+ * it decrypts, but *verr is wrong with its payloads; -EACCES: its HASH
+ * does not verify.
  */
 static int v1_mm_check_auth(struct ike_engine *e, struct ike_sa *sa,
 			    const struct msg *m, uint8_t step,
-			    struct v1pl_id *peer_id, struct msg *inner)
+			    struct v1pl_id *peer_id, struct msg *inner,
+			    enum v1_err *verr)
 {
 	uint8_t hash[CRYPTO_PRF_MAX];
 	struct v1crypt_iv iv = sa->v1.iv;
 	struct v1pl_data hd;
 	size_t pad, hlen;
 
-	if (!m->v1_encrypted ||
-	    v1crypt_decrypt(&sa->v1.key, &iv, m, e->plain, sizeof(e->plain),
-			    inner, &pad) ||
-	    v1rules_check(IKEV1_EXCH_MAIN, step, true, inner) ||
-	    v1pl_id_parse(v1_pl(inner, IKEV1_PL_ID), peer_id) ||
-	    v1pl_id_check_phase1(peer_id) ||
-	    v1pl_hash_parse(v1_pl(inner, IKEV1_PL_HASH), &hd))
+	if (!m->v1_encrypted) {
+		*verr = V1_E_NOT_ENCRYPTED;
+		return -EPROTO;
+	}
+	*verr = v1crypt_decrypt(&sa->v1.key, &iv, m, e->plain, sizeof(e->plain),
+				inner, &pad);
+	if (*verr)
 		return -EBADMSG;
+	*verr = v1rules_check(IKEV1_EXCH_MAIN, step, true, inner);
+	if (!*verr)
+		*verr = v1pl_id_parse(v1_pl(inner, IKEV1_PL_ID), peer_id);
+	if (!*verr)
+		*verr = v1pl_id_check_phase1(peer_id);
+	if (!*verr)
+		*verr = v1pl_hash_parse(v1_pl(inner, IKEV1_PL_HASH), &hd);
+	if (*verr)
+		return -EPROTO;
 	/* The peer's hash: HASH_I from the initiator, HASH_R back. */
 	hlen = v1_p1_hash(sa, sa->initiator, peer_id->body, peer_id->body_len,
 			  hash);
@@ -432,24 +456,93 @@ out:
 	return ok;
 }
 
+/*
+ * An MM5 or MM6 that does not decrypt, or whose HASH does not verify, is
+ * discarded (RFC 2408 5.11) and the exchange waits where it was, as IOS
+ * and strongSwan do: one forged or damaged message does not end it, and
+ * the peer's retransmission may still be the genuine one.  Nothing is
+ * answered: a notify in the clear would tell an eavesdropper that the
+ * keys differ, and one encrypted with keys that do not match is of no use
+ * to the peer.  A peer with another key fails each time, until it gives
+ * up or the half-open SA times out with the fault as the reason.
+ */
+/*
+ * sa->fault: what went wrong, and with which keys: the responder's
+ * candidates, the initiator's one ("default 10.0.0.1/32 (line 7)": the
+ * keyring, the address or host and the line, never the secret).
+ */
+static void v1_fault_keys(struct ike_sa *sa, const char *what)
+{
+	char *buf = sa->v1.fault, k[128];
+	size_t len = sizeof(sa->v1.fault), o;
+	unsigned int n = sa->initiator ? !!sa->v1.psk : sa->v1.n_cand;
+
+	o = (size_t)snprintf(buf, len, "%s with the key%s ", what,
+			     n > 1 ? "s" : "");
+	for (unsigned int i = 0; i < n && o < len; i++) {
+		policy_v1_psk_str(sa->initiator ? sa->v1.psk : sa->v1.cand[i],
+				  k, sizeof(k));
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", k);
+	}
+	if (!n)
+		snprintf(buf, len, "%s", what);
+	sa->fault = buf;
+}
+
+static void v1_mm_discard(struct ike_engine *e, struct ike_sa *sa,
+			  const struct msg *m, int err, enum v1_err verr)
+{
+	bool r = !sa->initiator;
+	const char *fault;
+
+	switch (err) {
+	case -EACCES:
+		e->stats.auth_failed++;
+		fault = r ? "MM5: HASH_I does not verify (AUTHENTICATION-FAILED)" :
+			    "MM6: HASH_R does not verify: the pre-shared keys differ";
+		break;
+	case -EPROTO:
+		/* Decrypted (or in the clear): the message itself is wrong. */
+		e->stats.malformed++;
+		sa->fault = r ? "MM5 is malformed" : "MM6 is malformed";
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "MM%d: %s", r ? 5 : 6,
+			   v1err_str(verr));
+		return;
+	default:
+		e->stats.decrypt_failed++;
+		fault = r ? "MM5 does not decrypt: the pre-shared keys differ" :
+			    "MM6 does not decrypt: the pre-shared keys differ";
+		break;
+	}
+	v1_fault_keys(sa, fault);
+	v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "%s", sa->fault);
+}
+
+/* How far v1_mm_check_auth() got: its HASH, its payloads, decryption. */
+static int v1_mm_depth(int err)
+{
+	return err == -EACCES ? 2 : err == -EPROTO ? 1 : 0;
+}
+
 /* MM5 at the responder: try each candidate key; send MM6. */
-static void v1_mm_r3(struct ike_engine *e, struct ike_sa *sa,
+static bool v1_mm_r3(struct ike_engine *e, struct ike_sa *sa,
 		     const struct msg *m)
 {
 	struct msg *inner = malloc(sizeof(*inner));
+	enum v1_err verr = V1_E_CRYPTO, why = V1_E_CRYPTO;
 	struct v1pl_id peer_id;
 	char idtxt[128];
 	size_t len;
-	int err = -EBADMSG;
+	int err = -EBADMSG, best = -EBADMSG;
 
 	if (!inner)
-		return;
+		return false;
 	for (unsigned int i = 0; i < sa->v1.n_cand; i++) {
 		const struct policy_v1_psk *k = sa->v1.cand[i];
 
 		if (v1_p1_keys(sa, k->key, k->key_len))
 			continue;
-		err = v1_mm_check_auth(e, sa, m, 5, &peer_id, inner);
+		err = v1_mm_check_auth(e, sa, m, 5, &peer_id, inner, &verr);
 		if (!err) {
 			sa->v1.psk = k;
 			if (i)
@@ -457,96 +550,82 @@ static void v1_mm_r3(struct ike_engine *e, struct ike_sa *sa,
 				       sa->tunnel, i + 1, sa->v1.n_cand);
 			break;
 		}
+		/* Report how far the best key got: HASH, body, decryption. */
+		if (v1_mm_depth(err) >= v1_mm_depth(best)) {
+			best = err;
+			why = verr;
+		}
 	}
 	if (err) {
-		char why[320], k[128];
-		size_t o;
-
 		free(inner);
-		e->stats.auth_failed++;
-		o = (size_t)snprintf(why, sizeof(why), "%s with the key%s ",
-				     err == -EACCES ?
-				     "MM5: HASH_I does not verify (AUTHENTICATION-FAILED)" :
-				     "MM5 does not decrypt: the pre-shared keys differ",
-				     sa->v1.n_cand > 1 ? "s" : "");
-		for (unsigned int i = 0; i < sa->v1.n_cand && o < sizeof(why); i++) {
-			policy_v1_psk_str(sa->v1.cand[i], k, sizeof(k));
-			o += (size_t)snprintf(why + o, sizeof(why) - o, "%s%s",
-					      i ? ", " : "", k);
-		}
-		ike_sa_dead(e, sa, why);
-		return;
+		v1_mm_discard(e, sa, m, best, why);
+		return false;
 	}
 	v1pl_id_format(&peer_id, idtxt, sizeof(idtxt));
 	if (!v1_mm_pick(e, sa, &peer_id)) {
 		free(inner);
 		e->stats.auth_failed++;
 		ike_sa_dead(e, sa, "MM5: no ISAKMP profile accepts the peer's ID");
-		return;
+		return true;
 	}
 	if (v1_has_initial_contact(inner))
 		v1_initial_contact(e, sa);
 	free(inner);
 	if (v1_mm_auth_msg(e, sa, true, &len)) {
 		ike_sa_dead(e, sa, "cannot build MM6");
-		return;
+		return true;
 	}
 	v1_send_reply(e, sa, e->out, len);
 	sa_log(e, LOG_INFO, "%s: Main Mode done, peer ID %s", sa->tunnel, idtxt);
 	v1_p1_done(e, sa);
+	return true;
 }
 
 /* MM6 at the initiator. */
-static void v1_mm_i4(struct ike_engine *e, struct ike_sa *sa,
+static bool v1_mm_i4(struct ike_engine *e, struct ike_sa *sa,
 		     const struct msg *m)
 {
 	struct msg *inner = malloc(sizeof(*inner));
+	enum v1_err verr;
 	struct v1pl_id peer_id;
 	struct policy_id pid;
 	int err;
 
 	if (!inner)
-		return;
-	err = v1_mm_check_auth(e, sa, m, 6, &peer_id, inner);
+		return false;
+	err = v1_mm_check_auth(e, sa, m, 6, &peer_id, inner, &verr);
 	free(inner);
 	if (err) {
-		char why[256], k[128];
-
-		e->stats.auth_failed++;
-		policy_v1_psk_str(sa->v1.psk, k, sizeof(k));
-		snprintf(why, sizeof(why), "%s with the key %s",
-			 err == -EACCES ?
-			 "MM6: HASH_R does not verify: the pre-shared keys differ" :
-			 "MM6 does not decrypt: the pre-shared keys differ", k);
-		ike_sa_dead(e, sa, why);
-		return;
+		/* Our MM5 is resent; the peer's MM6 with it. */
+		v1_mm_discard(e, sa, m, err, verr);
+		return false;
 	}
 	if (v1_p1_policy_id(&peer_id, &pid))
 		sa->remote_id = pid;
 	sa_log(e, LOG_INFO, "%s: Main Mode done", sa->tunnel);
 	v1_p1_done(e, sa);
+	return true;
 }
 
-void v1_mm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
+bool v1_mm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 {
 	switch (sa->v1.step) {
 	case V1_MM_I1:
 		v1_mm_i2(e, sa, m);
-		break;
+		return true;
 	case V1_MM_R1:
 		v1_mm_r2(e, sa, m);
-		break;
+		return true;
 	case V1_MM_I2:
 		v1_mm_i3(e, sa, m);
-		break;
+		return true;
 	case V1_MM_R2:
-		v1_mm_r3(e, sa, m);
-		break;
+		return v1_mm_r3(e, sa, m);
 	case V1_MM_I3:
-		v1_mm_i4(e, sa, m);
-		break;
-	default:
-		e->stats.invalid_msgid++;
-		break;
+		return v1_mm_i4(e, sa, m);
 	}
+	/* The responder's last step is done at MM5. */
+	e->stats.invalid_msgid++;
+	v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "out of order");
+	return false;
 }

@@ -116,7 +116,7 @@ int v1_retransmit(struct ike_engine *e, struct ike_sa *sa)
 	return 0;
 }
 
-uint32_t v1_new_msgid(struct ike_sa *sa)
+uint32_t v1_new_msgid(struct ike_engine *e, struct ike_sa *sa, bool keep)
 {
 	uint32_t id;
 
@@ -124,7 +124,11 @@ uint32_t v1_new_msgid(struct ike_sa *sa)
 		if (crypto_random(&id, sizeof(id)))
 			id = 0;
 	} while (!id || v1_mid_seen(sa, id));
-	v1_mid_add(sa, id);
+	/* Ours too: the peer's keys are ours, so it could come back. */
+	if (keep)
+		v1_mid_keep(e, sa, id);
+	else
+		v1_mid_add(sa, id);
 	return id;
 }
 

@@ -100,8 +100,10 @@ struct v1pl_sa {
  * structural (lengths, the Next Payload of proposals and transforms, the
  * transform count, a basic attribute sent as TLV, an attribute twice,
  * a Life Duration not right after its Life Type): V1_E_PROPOSAL_SYNTAX;
- * more than the V1PL_MAX_* limits: V1_E_TOO_MANY.  Unknown attribute
- * types are kept: which transforms are acceptable is xform.h's business.
+ * more proposals or transforms than V1PL_MAX_PROPOSALS or
+ * V1PL_MAX_TRANSFORMS: V1_E_OFFER_SIZE (we choose none of them); more
+ * attributes than V1PL_MAX_ATTRS: V1_E_TOO_MANY.  Unknown attribute types
+ * are kept: which transforms are acceptable is xform.h's business.
  */
 enum v1_err v1pl_sa_parse(const struct msg_payload *p, struct v1pl_sa *out);
 void v1pl_add_sa(struct msg_builder *b, const struct v1pl_sa *sa);

@@ -204,7 +204,7 @@ static enum v1_err parse_transforms(struct cur *c, unsigned int count,
 		    !cur_take(c, tlen - 8u, &attrs))
 			return V1_E_PROPOSAL_SYNTAX;
 		if (sa->n_xf >= V1PL_MAX_TRANSFORMS)
-			return V1_E_TOO_MANY;
+			return V1_E_OFFER_SIZE;
 		xf = &sa->xf[sa->n_xf++];
 		prop->n_xf++;
 		xf->num = h[4];
@@ -269,7 +269,7 @@ enum v1_err v1pl_sa_parse(const struct msg_payload *p, struct v1pl_sa *out)
 		    !cur_take(&c, plen - 8u, &body))
 			return V1_E_PROPOSAL_SYNTAX;
 		if (out->n_prop >= V1PL_MAX_PROPOSALS)
-			return V1_E_TOO_MANY;
+			return V1_E_OFFER_SIZE;
 		prop = &out->prop[out->n_prop++];
 		memset(prop, 0, sizeof(*prop));
 		prop->num = h[4];

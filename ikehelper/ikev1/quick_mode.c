@@ -78,253 +78,6 @@ static struct v1_qm *v1_qm_find(struct ike_sa *sa, uint32_t msgid)
 	return NULL;
 }
 
-/* A transform set as an ESP transform (ikev1/xform.h); false for SEAL. */
-static bool v1_tset_xf(const struct ike_sa *sa,
-		       const struct policy_transform_set *t,
-		       const struct policy_v1_effective *eff,
-		       struct v1xf_esp *xf)
-{
-	static const uint16_t integ[POLICY_ESP_AUTH_COUNT] = {
-		[POLICY_ESP_AUTH_NONE] = IKEV2_INTEG_NONE,
-		[POLICY_ESP_AUTH_MD5] = IKEV2_INTEG_HMAC_MD5_96,
-		[POLICY_ESP_AUTH_SHA1] = IKEV2_INTEG_HMAC_SHA1_96,
-		[POLICY_ESP_AUTH_SHA256] = IKEV2_INTEG_HMAC_SHA2_256_128,
-		[POLICY_ESP_AUTH_SHA384] = IKEV2_INTEG_HMAC_SHA2_384_192,
-		[POLICY_ESP_AUTH_SHA512] = IKEV2_INTEG_HMAC_SHA2_512_256,
-	};
-	const struct policy_v1_alg *g;
-
-	memset(xf, 0, sizeof(*xf));
-	switch (t->enc) {
-	case POLICY_ESP_ENC_DES:
-		xf->encr = IKEV2_ENCR_DES;
-		break;
-	case POLICY_ESP_ENC_3DES:
-		xf->encr = IKEV2_ENCR_3DES;
-		break;
-	case POLICY_ESP_ENC_AES:
-		xf->encr = IKEV2_ENCR_AES_CBC;
-		xf->encr_bits = t->enc_bits ? t->enc_bits : 128;
-		break;
-	case POLICY_ESP_ENC_GCM:
-		xf->encr = IKEV2_ENCR_AES_GCM_16;
-		xf->encr_bits = t->enc_bits ? t->enc_bits : 128;
-		break;
-	case POLICY_ESP_ENC_NULL:
-		xf->encr = IKEV2_ENCR_NULL;
-		break;
-	default:
-		return false;	/* SEAL, or authentication only */
-	}
-	if (t->auth >= POLICY_ESP_AUTH_COUNT ||
-	    (t->auth == POLICY_ESP_AUTH_NONE && xf->encr != IKEV2_ENCR_AES_GCM_16))
-		return false;
-	xf->integ = integ[t->auth];
-	/* Across a NAT, ESP goes in UDP (RFC 3947 5.1, or the drafts'). */
-	xf->encap = !sa->nat_detected ? IKEV1_ENCAP_TUNNEL :
-		    sa->v1.natt_draft ? IKEV1_ENCAP_UDP_TUNNEL_DRAFT :
-					IKEV1_ENCAP_UDP_TUNNEL;
-	if (eff->pfs) {
-		g = policy_v1_alg(POLICY_V1_KIND_GROUP, eff->pfs - 1u);
-		if (!g)
-			return false;
-		xf->group = g->value;
-	}
-	xf->life_secs = eff->seconds;
-	xf->life_kbytes = eff->kb;
-	return true;
-}
-
-static bool v1_esp_same(const struct v1xf_esp *a, const struct v1xf_esp *b)
-{
-	return a->encr == b->encr && a->encr_bits == b->encr_bits &&
-	       a->integ == b->integ && a->group == b->group &&
-	       (!b->encap || b->encap == a->encap);
-}
-
-static uint32_t v1_min(uint32_t a, uint32_t b)
-{
-	return !a ? b : !b ? a : a < b ? a : b;
-}
-
-/* A selector pair of the policy as pl_ts, ours and the peer's. */
-static void v1_pair_ts(const struct policy_ts *t, struct pl_ts *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->type = t->family == AF_INET6 ? IKEV2_TS_IPV6_ADDR_RANGE :
-					    IKEV2_TS_IPV4_ADDR_RANGE;
-	out->proto = t->proto;
-	out->start_port = t->port_start;
-	out->end_port = t->port_end;
-	memcpy(out->start, t->start, 16);
-	memcpy(out->end, t->end, 16);
-}
-
-static void v1_id_ts(const struct v1pl_id *id, struct pl_ts *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->type = id->family == AF_INET6 ? IKEV2_TS_IPV6_ADDR_RANGE :
-					     IKEV2_TS_IPV4_ADDR_RANGE;
-	out->proto = id->proto;
-	out->start_port = id->port;
-	out->end_port = id->port ? id->port : 0xffff;
-	memcpy(out->start, id->start, 16);
-	memcpy(out->end, id->end, 16);
-}
-
-static int v1_ts_id(const struct pl_ts *t, struct v1pl_id *id, uint8_t *buf)
-{
-	uint8_t fam = t->type == IKEV2_TS_IPV6_ADDR_RANGE ? AF_INET6 : AF_INET;
-	uint16_t port = t->start_port == t->end_port ? t->start_port : 0;
-
-	return v1pl_id_from_range(id, buf, fam, t->start, t->end, t->proto,
-				  port) ? -EINVAL : 0;
-}
-
-static int v1_child_set_ts(struct child_sa *c, const struct pl_ts *l,
-			   const struct pl_ts *r)
-{
-	struct pl_ts *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
-
-	if (!a || !b) {
-		free(a);
-		free(b);
-		return -ENOMEM;
-	}
-	*a = *l;
-	*b = *r;
-	free(c->ts_l);
-	free(c->ts_r);
-	c->ts_l = a;
-	c->ts_r = b;
-	c->n_ts_l = c->n_ts_r = 1;
-	return 0;
-}
-
-void v1_child_timers(struct ike_engine *e, struct ike_sa *sa,
-		     struct child_sa *c, uint32_t life_s)
-{
-	uint64_t margin = sa->pol.child_rekey_margin;
-
-	if (margin * 2 > life_s)
-		margin = life_s / 4;
-	c->created_ms = e->now_ms;
-	c->expire_ms = e->now_ms + 1000ull * life_s;
-	/*
-	 * Either end may rekey; the one that made the pair goes first, the
-	 * other later, so that two rekeys rarely cross.
-	 */
-	c->rekey_ms = e->now_ms +
-		1000ull * (life_s - (c->initiated ? margin : margin / 2));
-}
-
-/*
- * The keys of c from KEYMAT and its kernel SAs: the inbound one, and the
- * outbound one unless it must wait (responder before QM3, commit bit).
- */
-static int v1_child_install(struct ike_engine *e, struct ike_sa *sa,
-			    struct child_sa *c, struct v1_qm *qm,
-			    bool out_now)
-{
-	struct keymat_v1_sa kin = { 0 }, kout = { 0 };
-	struct kernel_sa *in = calloc(1, sizeof(*in));
-	struct kernel_sa *out = calloc(1, sizeof(*out));
-	struct backend *be = e->env.be;
-	struct secbuf *gqm = NULL;
-	uint8_t spi[4];
-	int err = -ENOMEM;
-
-	if (!in || !out)
-		goto done;
-	gqm = qm->group ? qm->gxy : NULL;
-	msg_set32(spi, c->spi_in);
-	err = keymat_v1_esp_sa(sa->v1.prf, sa->v1.km.skeyid_d, gqm, spi,
-			       qm->ni->data, qm->ni->len, qm->nr->data,
-			       qm->nr->len, qm->xf.encr, qm->xf.encr_bits,
-			       qm->xf.integ, &kin);
-	msg_set32(spi, c->spi_out);
-	if (!err)
-		err = keymat_v1_esp_sa(sa->v1.prf, sa->v1.km.skeyid_d, gqm, spi,
-				       qm->ni->data, qm->ni->len, qm->nr->data,
-				       qm->nr->len, qm->xf.encr,
-				       qm->xf.encr_bits, qm->xf.integ, &kout);
-	if (!err)
-		err = sa_child_kernel(sa, c, qm->life_s, IKEVTI_DIR_IN, kin.encr,
-				      kin.integ, in);
-	if (!err)
-		err = sa_child_kernel(sa, c, qm->life_s, IKEVTI_DIR_OUT,
-				      kout.encr, kout.integ, out);
-	if (err)
-		goto done;
-	if (qm->life_kb) {
-		in->lifetime.hard_bytes = 1024ull * qm->life_kb;
-		out->lifetime.hard_bytes = 1024ull * qm->life_kb;
-	}
-	in->cookie = out->cookie = c->spi_in;
-	err = be ? be->ops->sa_add(be, sa->tunnel, in) : 0;
-	if (err)
-		goto done;
-	c->in_installed = true;
-	if (out_now) {
-		err = be ? be->ops->sa_add(be, sa->tunnel, out) : 0;
-		if (err)
-			goto done;
-		c->out_installed = true;
-		c->state = CHILD_S_INSTALLED;
-	} else {
-		/* Added by sa_child_complete() when the peer confirms. */
-		c->pending_out = out;
-		out = NULL;
-		c->state = CHILD_S_HALF;
-	}
-	e->stats.child_sa_created++;
-	sa_event(e, sa->tunnel, "IPsec SA created, in 0x%08x out 0x%08x",
-		 c->spi_in, c->spi_out);
-	v1_child_timers(e, sa, c, qm->life_s);
-done:
-	keymat_v1_sa_free(&kin);
-	keymat_v1_sa_free(&kout);
-	if (in) {
-		secbuf_wipe(in, sizeof(*in));
-		free(in);
-	}
-	if (out) {
-		secbuf_wipe(out, sizeof(*out));
-		free(out);
-	}
-	return err;
-}
-
-/* Make-before-break: old, replaced, goes a little later (by DELETE). */
-static void v1_child_replaced(struct ike_engine *e, struct child_sa *old)
-{
-	old->state = CHILD_S_REKEYED;
-	old->want_rekey = false;
-	old->rekey_ms = IKE_NO_TIMER;
-	old->expire_ms = e->now_ms + 1000ull * V1_DELETE_GRACE;
-}
-
-/*
- * IKEv1 does not say which IPsec SA a Quick Mode replaces: as a
- * responder, a new pair replaces the installed ones of the same
- * selectors (IOS and strongSwan rekey so), which then go after the grace.
- */
-static void v1_child_replaces_same(struct ike_engine *e, struct ike_sa *sa,
-				   const struct child_sa *c)
-{
-	for (struct child_sa *o = sa->children; o; o = o->next) {
-		if (o == c || o->state != CHILD_S_INSTALLED ||
-		    o->n_ts_l != 1 || o->n_ts_r != 1 || c->n_ts_l != 1 ||
-		    c->n_ts_r != 1 ||
-		    memcmp(o->ts_l, c->ts_l, sizeof(*c->ts_l)) ||
-		    memcmp(o->ts_r, c->ts_r, sizeof(*c->ts_r)))
-			continue;
-		sa_log(e, LOG_INFO, "%s: IPsec SA in 0x%08x out 0x%08x is replaced by in 0x%08x out 0x%08x",
-		       sa->tunnel, o->spi_in, o->spi_out, c->spi_in, c->spi_out);
-		v1_child_replaced(e, o);
-	}
-}
-
 /* Write HASH over the message after it, once b holds everything. */
 static void v1_qm_fill_hash(struct msg_builder *b, size_t hlen,
 			    int (*fn)(struct ike_sa *, struct v1_qm *,
@@ -378,7 +131,7 @@ int v1_qm_start(struct ike_engine *e, struct ike_sa *sa, struct child_sa *old)
 
 	if (!offer)
 		return -ENOMEM;
-	qm = v1_qm_new(sa, v1_new_msgid(sa), true);
+	qm = v1_qm_new(sa, v1_new_msgid(e, sa, true), true);
 	if (!qm)
 		goto fail;
 	qm->rekeys = old;
@@ -466,63 +219,6 @@ fail:
 	return err;
 }
 
-/* The RESPONDER-LIFETIME data: life type and duration attributes. */
-static size_t v1_life_attrs(uint32_t secs, uint32_t kb, uint8_t *buf)
-{
-	size_t n = 0;
-
-	if (secs) {
-		msg_set16(buf + n, 0x8000 | IKEV1_ATTR_SA_LIFE_TYPE);
-		msg_set16(buf + n + 2, IKEV1_LIFE_SECONDS);
-		msg_set16(buf + n + 4, IKEV1_ATTR_SA_LIFE_DURATION);
-		msg_set16(buf + n + 6, 4);
-		msg_set32(buf + n + 8, secs);
-		n += 12;
-	}
-	if (kb) {
-		msg_set16(buf + n, 0x8000 | IKEV1_ATTR_SA_LIFE_TYPE);
-		msg_set16(buf + n + 2, IKEV1_LIFE_KILOBYTES);
-		msg_set16(buf + n + 4, IKEV1_ATTR_SA_LIFE_DURATION);
-		msg_set16(buf + n + 6, 4);
-		msg_set32(buf + n + 8, kb);
-		n += 12;
-	}
-	return n;
-}
-
-/* Read what a RESPONDER-LIFETIME says; each attribute checked in bounds. */
-static void v1_read_life(const struct v1pl_notify *n, uint32_t *secs,
-			 uint32_t *kb)
-{
-	const uint8_t *p = n->data, *end = n->data + n->len;
-	uint16_t type = 0;
-
-	while (end - p >= 4) {
-		uint16_t t = msg_get16(p), v = msg_get16(p + 2);
-		uint64_t val = v;
-
-		if (t & 0x8000) {
-			p += 4;
-		} else {
-			if ((size_t)(end - p) < 4u + v || v > 8)
-				return;
-			val = 0;
-			for (unsigned int i = 0; i < v; i++)
-				val = val << 8 | p[4 + i];
-			p += 4 + v;
-		}
-		t &= 0x7fff;
-		if (t == IKEV1_ATTR_SA_LIFE_TYPE)
-			type = (uint16_t)val;
-		else if (t == IKEV1_ATTR_SA_LIFE_DURATION && val <= UINT32_MAX) {
-			if (type == IKEV1_LIFE_SECONDS)
-				*secs = v1_min(*secs, (uint32_t)val);
-			else if (type == IKEV1_LIFE_KILOBYTES)
-				*kb = v1_min(*kb, (uint32_t)val);
-		}
-	}
-}
-
 /* Decrypt m with qm's IV and check its first payload is a HASH: rest. */
 static int v1_qm_open(struct ike_engine *e, struct ike_sa *sa,
 		      struct v1_qm *qm, const struct msg *m, uint8_t step,
@@ -530,23 +226,44 @@ static int v1_qm_open(struct ike_engine *e, struct ike_sa *sa,
 		      struct v1pl_data *hash, const uint8_t **rest,
 		      size_t *rest_len)
 {
+	enum v1_err verr;
 	size_t pad;
 
 	*iv = qm->iv;
-	if (!m->v1_encrypted ||
-	    v1crypt_decrypt(&sa->v1.key, iv, m, e->plain, sizeof(e->plain),
-			    inner, &pad)) {
+	verr = v1crypt_decrypt(&sa->v1.key, iv, m, e->plain, sizeof(e->plain),
+			       inner, &pad);
+	if (verr) {
 		e->stats.decrypt_failed++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+			   "message %u does not decrypt: %s", step,
+			   v1err_str(verr));
 		return -EBADMSG;
 	}
-	if (v1rules_check(IKEV1_EXCH_QUICK, step, true, inner) ||
-	    inner->n < 1 || inner->pl[0].type != IKEV1_PL_HASH ||
-	    v1pl_hash_parse(&inner->pl[0], hash)) {
+	/* Not authentic before its HASH verifies: not answered. */
+	verr = v1rules_check(IKEV1_EXCH_QUICK, step, true, inner);
+	if (!verr)
+		verr = v1pl_hash_parse(&inner->pl[0], hash);
+	if (verr) {
 		e->stats.malformed++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "message %u: %s",
+			   step, v1err_str(verr));
 		return -EBADMSG;
 	}
 	v1pl_after(inner, &inner->pl[0], rest, rest_len);
 	return 0;
+}
+
+/*
+ * A HASH(1), (2) or (3) that does not verify: the message is not
+ * authentic, and is dropped unanswered (RFC 2408 5.11, RFC 2409 5.5).
+ * Counted as IKEv2 counts an ICV that does not verify.
+ */
+static void v1_qm_not_authentic(struct ike_engine *e, struct ike_sa *sa,
+				const struct msg *m, unsigned int step)
+{
+	e->stats.decrypt_failed++;
+	v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+		   "HASH(%u) does not verify", step);
 }
 
 /* Send a protected notify about a Quick Mode we refuse. */
@@ -568,12 +285,17 @@ static void v1_add_refusal(struct msg_builder *b, void *arg)
 	v1pl_add_notify(b, &n);
 }
 
+/* The QM1 of qm is authentic; we refuse it with type, protected. */
 static void v1_qm_refuse(struct ike_engine *e, struct ike_sa *sa,
-			 uint16_t type, const char *why)
+			 const struct v1_qm *qm, uint16_t type,
+			 const char *why)
 {
 	struct v1_qm_refusal r = { .type = type };
+	char nb[24];
 
-	sa_log(e, LOG_NOTICE, "%s: Quick Mode refused: %s", sa->tunnel, why);
+	sa_log(e, LOG_NOTICE, "%s: Quick Mode %08x refused: %s; answered %s",
+	       sa->tunnel, qm->msgid, why,
+	       names_fmt(NAMES_V1_NOTIFY, type, nb, sizeof(nb)));
 	v1_info_send(e, sa, v1_add_refusal, &r, false, 0);
 }
 
@@ -591,9 +313,9 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	struct v1pl_data hash, pno, pke, nonce, ke;
 	struct v1pl_id ids[2];
 	struct pl_ts tl, tr, pl, pr;
-	struct v1_qm_refusal rl;
 	struct v1crypt_iv iv;
 	struct child_sa *c = NULL;
+	enum v1_err verr;
 	struct msg_builder b;
 	const uint8_t *rest;
 	struct v1_qm *qm;
@@ -605,30 +327,42 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	qm = inner && offer && answer ? v1_qm_new(sa, m->hdr.msgid, false) : NULL;
 	if (!qm)
 		goto out;
-	if (v1_qm_open(e, sa, qm, m, 1, inner, &iv, &hash, &rest, &rest_len) ||
-	    keymat_v1_hash1(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid, rest,
+	if (v1_qm_open(e, sa, qm, m, 1, inner, &iv, &hash, &rest, &rest_len)) {
+		v1_qm_drop(sa, qm);
+		goto out;
+	}
+	if (keymat_v1_hash1(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid, rest,
 			    rest_len, want) ||
 	    keymat_v1_hash_equal(sa->v1.prf, want, hash.data, hash.len)) {
-		/* Not authentic: no answer, nothing kept (RFC 2408 5.5). */
-		e->stats.malformed++;
+		/* Not authentic: no answer, nothing kept. */
+		v1_qm_not_authentic(e, sa, m, 1);
 		v1_qm_drop(sa, qm);
 		goto out;
 	}
 	qm->iv = iv;
 	v1crypt_iv_confirm(&qm->iv);
-	v1_mid_add(sa, qm->msgid);
+	v1_mid_keep(e, sa, qm->msgid);
 	if (sa_child_nat_refused(e, sa)) {
 		e->stats.no_proposal++;
-		v1_qm_refuse(e, sa, IKEV1_N_NO_PROPOSAL_CHOSEN,
-			     "a NAT is between the peers (NO-PROPOSAL-CHOSEN)");
+		v1_qm_refuse(e, sa, qm, IKEV1_N_NO_PROPOSAL_CHOSEN,
+			     "a NAT is between the peers");
 		v1_qm_drop(sa, qm);
 		goto out;
 	}
-	if (!v1_dgram_hash(m->raw, m->raw_len, qm->last_hash) ||
-	    v1pl_sa_parse(v1_pl(inner, IKEV1_PL_SA), offer) ||
-	    v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno)) {
-		e->stats.malformed++;
-		v1_qm_refuse(e, sa, IKEV1_N_PAYLOAD_MALFORMED, "malformed QM1");
+	if (!v1_dgram_hash(m->raw, m->raw_len, qm->last_hash)) {
+		v1_qm_drop(sa, qm);
+		goto out;
+	}
+	verr = v1pl_sa_parse(v1_pl(inner, IKEV1_PL_SA), offer);
+	if (!verr)
+		verr = v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno);
+	if (verr) {
+		/* RFC 2408 5.4-5.6, 5.13: each fault has its notify. */
+		if (v1err_notify(verr) == IKEV1_N_NO_PROPOSAL_CHOSEN)
+			e->stats.no_proposal++;
+		else
+			e->stats.malformed++;
+		v1_qm_refuse(e, sa, qm, v1err_notify(verr), v1err_str(verr));
 		v1_qm_drop(sa, qm);
 		goto out;
 	}
@@ -638,13 +372,20 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	v1_pair_ts(&eff->ts[0].local, &tl);
 	v1_pair_ts(&eff->ts[0].remote, &tr);
 	if (has_ids) {
-		if (v1pl_id_parse(pid, &ids[0]) ||
-		    v1pl_id_parse(msg_find(inner, IKEV1_PL_ID,
-					   (unsigned int)(pid - inner->pl) + 1),
-				  &ids[1]) ||
-		    !ids[0].family || !ids[1].family) {
-			v1_qm_refuse(e, sa, IKEV1_N_INVALID_ID_INFORMATION,
-				     "QM1 IDs are not addresses");
+		/* RFC 2408 5.8: INVALID-ID-INFORMATION, or a short body. */
+		verr = v1pl_id_parse(pid, &ids[0]);
+		if (!verr)
+			verr = v1pl_id_parse(msg_find(inner, IKEV1_PL_ID,
+					     (unsigned int)(pid - inner->pl) + 1),
+					     &ids[1]);
+		if (!verr && (!ids[0].family || !ids[1].family))
+			verr = V1_E_ID_INFO;
+		if (verr) {
+			e->stats.malformed++;
+			v1_qm_refuse(e, sa, qm, v1err_notify(verr),
+				     verr == V1_E_ID_INFO ?
+				     "its IDs are not valid addresses" :
+				     "an ID payload is too short");
 			v1_qm_drop(sa, qm);
 			goto out;
 		}
@@ -706,13 +447,13 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	}
 	if (!chosen) {
 		e->stats.no_proposal++;
-		v1_qm_refuse(e, sa, IKEV1_N_NO_PROPOSAL_CHOSEN,
-			     "none of the peer's ESP transforms matches a transform set (NO-PROPOSAL-CHOSEN)");
+		v1_qm_refuse(e, sa, qm, IKEV1_N_NO_PROPOSAL_CHOSEN,
+			     "none of the peer's ESP transforms matches a transform set");
 		v1_qm_drop(sa, qm);
 		goto out;
 	}
-	qm->life_s = v1_min(our_s, qm->xf.life_secs);
-	qm->life_kb = v1_min(our_kb, qm->xf.life_kbytes);
+	qm->life_s = v1_life_min(our_s, qm->xf.life_secs);
+	qm->life_kb = v1_life_min(our_kb, qm->xf.life_kbytes);
 	if (!qm->life_s)
 		qm->life_s = POLICY_V1_SA_SECONDS;
 	qm->spi_in = sa_new_spi(e);
@@ -724,8 +465,9 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	if (qm->group) {
 		if (v1pl_ke_parse(v1_pl(inner, IKEV1_PL_KE), &pke) ||
 		    pke.len != crypto_dh_pub_len(qm->group)) {
-			v1_qm_refuse(e, sa, IKEV1_N_INVALID_KEY_INFORMATION,
-				     "QM1 without the PFS group's KE");
+			e->stats.malformed++;
+			v1_qm_refuse(e, sa, qm, IKEV1_N_INVALID_KEY_INFORMATION,
+				     "no KE of the PFS group");
 			goto fail;
 		}
 		qm->dh = crypto_dh_new(qm->group);
@@ -792,9 +534,8 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 	v1_send_raw(e, sa, e->out, len);
 	goto out;
 bad_ids:
-	rl.type = IKEV1_N_INVALID_ID_INFORMATION;
-	v1_qm_refuse(e, sa, rl.type,
-		     "the peer's IDs are not within this tunnel's selectors (INVALID-ID-INFORMATION)");
+	v1_qm_refuse(e, sa, qm, IKEV1_N_INVALID_ID_INFORMATION,
+		     "the peer's IDs are not within this tunnel's selectors");
 	v1_qm_drop(sa, qm);
 	goto out;
 fail:
@@ -833,14 +574,17 @@ static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 	if (v1_qm_open(e, sa, qm, m, 2, inner, &iv, &hash, &rest, &rest_len))
 		goto out;
 	qm->nr = NULL;
-	if (v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno) ||
-	    !(qm->nr = secbuf_dup(pno.data, pno.len)) ||
-	    keymat_v1_hash2(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
+	if (keymat_v1_hash2(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
 			    qm->ni->data, qm->ni->len, rest, rest_len, want) ||
 	    keymat_v1_hash_equal(sa->v1.prf, want, hash.data, hash.len)) {
+		v1_qm_not_authentic(e, sa, m, 2);
+		goto out;
+	}
+	if (v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno) ||
+	    !(qm->nr = secbuf_dup(pno.data, pno.len))) {
 		e->stats.malformed++;
-		secbuf_free(qm->nr);
-		qm->nr = NULL;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0, "message 2: %s",
+			   v1err_str(V1_E_MALFORMED));
 		goto out;
 	}
 	qm->iv = iv;
@@ -867,8 +611,8 @@ static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 	}
 	qm->xf = got;
 	qm->spi_out = msg_get32(answer->prop[0].spi);
-	qm->life_s = v1_min(qm->life_s, got.life_secs);
-	qm->life_kb = v1_min(qm->life_kb, got.life_kbytes);
+	qm->life_s = v1_life_min(qm->life_s, got.life_secs);
+	qm->life_kb = v1_life_min(qm->life_kb, got.life_kbytes);
 	for (unsigned int i = 0; i < inner->n; i++) {
 		struct v1pl_notify n;
 
@@ -968,13 +712,16 @@ static void v1_qm_r3(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 
 	if (!inner)
 		return;
-	if (v1_qm_open(e, sa, qm, m, 3, inner, &iv, &hash, &rest, &rest_len) ||
-	    keymat_v1_hash3(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
+	if (v1_qm_open(e, sa, qm, m, 3, inner, &iv, &hash, &rest, &rest_len)) {
+		free(inner);
+		return;
+	}
+	if (keymat_v1_hash3(sa->v1.prf, sa->v1.km.skeyid_a, qm->msgid,
 			    qm->ni->data, qm->ni->len, qm->nr->data,
 			    qm->nr->len, want) ||
 	    keymat_v1_hash_equal(sa->v1.prf, want, hash.data, hash.len)) {
 		free(inner);
-		e->stats.malformed++;
+		v1_qm_not_authentic(e, sa, m, 3);
 		return;
 	}
 	free(inner);
@@ -993,7 +740,10 @@ void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 
 	if (!qm) {
 		if (v1_mid_seen(sa, m->hdr.msgid)) {
+			/* RFC 2408 5.2: a replay; nothing of it is new. */
 			e->stats.invalid_msgid++;
+			v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+				   "its Message ID was used before: a replay");
 			return;
 		}
 		v1_qm_r1(e, sa, m);
@@ -1008,12 +758,16 @@ void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 			v1_send_raw(e, sa, qm->out, qm->out_len);
 		return;
 	}
-	if (qm->initiator && !qm->done)
+	if (qm->initiator && !qm->done) {
 		v1_qm_i2(e, sa, qm, m);
-	else if (!qm->initiator)
+	} else if (!qm->initiator) {
 		v1_qm_r3(e, sa, qm, m);
-	else
+	} else {
+		/* We sent QM3: nothing more comes in this Quick Mode. */
 		e->stats.invalid_msgid++;
+		v1_log_bad(e, sa, &sa->remote, &m->hdr, 0,
+			   "this Quick Mode is done");
+	}
 }
 
 void v1_qm_timers(struct ike_engine *e, struct ike_sa *sa)

@@ -34,7 +34,8 @@ enum v1_step {
 };
 
 #define V1_CANDIDATES	16	/* pre-shared keys tried on MM5 */
-#define V1_MIDS		32	/* Message IDs remembered, against replays */
+#define V1_MIDS		32	/* the last Message IDs, against replays */
+#define V1_MIDS_KEPT	1024	/* kept for the ISAKMP SA's life; then rekey */
 #define V1_QM_MAX	4	/* Quick Modes of one IKE SA at once */
 
 /* One Quick Mode exchange, either role. */
@@ -91,6 +92,7 @@ struct v1_ike {
 	bool natt_draft;
 	bool rekeys;			/* made to replace an ISAKMP SA */
 	uint64_t delete_ms;		/* replaced by our rekey: DELETE then */
+	char fault[320];		/* sa->fault, when it names keys */
 	/* DPD (RFC 3706). */
 	uint32_t dpd_seq;		/* of our last R-U-THERE */
 	uint32_t peer_dpd_seq;		/* of the peer's last one */
@@ -99,6 +101,14 @@ struct v1_ike {
 	/* Message IDs seen (phase 2, informational), against replays. */
 	uint32_t mids[V1_MIDS];
 	unsigned int mid_head;
+	/*
+	 * And, sorted, every Message ID of an exchange that changes state
+	 * (Quick Mode, DELETE, notifies other than DPD's), ours and the
+	 * peer's: a replay of one is refused for as long as the keys live,
+	 * not only while it is among the last V1_MIDS.
+	 */
+	uint32_t *kept;
+	unsigned int n_kept, cap_kept;
 	uint8_t last_hash[32];		/* SHA-256 of the last phase 1 message in */
 	bool has_last_hash;
 };

@@ -210,6 +210,8 @@ static void test_err(void)
 	       "clear where encryption is due: INVALID-FLAGS");
 	is_int(v1err_notify(V1_E_LENGTH), IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS,
 	       "header length: UNEQUAL-PAYLOAD-LENGTHS");
+	is_int(v1err_notify(V1_E_OFFER_SIZE), IKEV1_N_NO_PROPOSAL_CHOSEN,
+	       "more transforms than we evaluate: none chosen, NO-PROPOSAL-CHOSEN");
 	is_int(v1err_notify(V1_E_PADDING), 0,
 	       "a fault inside an encrypted body is not answered");
 	is_int(v1err_notify(V1_ERR_COUNT), 0, "out of range: nothing");

@@ -286,8 +286,8 @@ static void test_sa_errors(void)
 		buf[4 + 8 + 7]++;
 		msg_set16(buf + 4 + 8 + 2, (uint16_t)(msg_get16(buf + 14) + 8));
 		p = mkpl(IKEV1_PL_SA, buf + 4, b.len + 8 - 4);
-		is_int(v1pl_sa_parse(&p, &u2.sa), V1_E_TOO_MANY,
-		       "%d transforms are more than we keep",
+		is_int(v1pl_sa_parse(&p, &u2.sa), V1_E_OFFER_SIZE,
+		       "%d transforms are more than we evaluate",
 		       V1PL_MAX_TRANSFORMS + 1);
 	}
 	/* The encoder refuses what it cannot encode. */
