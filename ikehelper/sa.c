@@ -517,3 +517,40 @@ bool sa_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa)
 	       sa_addr_str(&sa->remote, r, sizeof(r)));
 	return true;
 }
+
+int sa_send(struct ike_engine *e, const struct ike_sa *sa, const uint8_t *buf,
+	    size_t len)
+{
+	int err = e->env.send(e->env.ctx, &sa->local, &sa->remote, sa->natt,
+			      buf, len);
+
+	if (!err)
+		e->stats.tx++;
+	return err;
+}
+
+int sa_req_keep(struct ike_sa *sa, const uint8_t *buf, size_t len,
+		uint8_t task, uint64_t next_ms)
+{
+	struct ike_req *r = &sa->req;
+	uint8_t *copy = malloc(len);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	free(r->buf);
+	r->buf = copy;
+	r->len = len;
+	r->task = task;
+	r->msgid = msg_get32(buf + 20);
+	r->tries = 0;
+	r->next_ms = next_ms;
+	return 0;
+}
+
+void sa_start_failed(struct ike_engine *e, const struct ike_sa *sa, int err,
+		     const char *what)
+{
+	sa_log(e, LOG_ERR, "%s: cannot send %s: %s", sa->tunnel, what,
+	       strerror(-err));
+}

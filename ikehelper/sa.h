@@ -329,6 +329,18 @@ void sa_log(struct ike_engine *e, int level, const char *fmt, ...);
  * (the backend says whether it can).
  */
 bool sa_child_nat_refused(struct ike_engine *e, const struct ike_sa *sa);
+/* A task of sa could not start: the log says which and why. */
+void sa_start_failed(struct ike_engine *e, const struct ike_sa *sa, int err,
+		     const char *what);
+/* Send buf to sa's peer, from its local address and port; counted. */
+int sa_send(struct ike_engine *e, const struct ike_sa *sa, const uint8_t *buf,
+	    size_t len);
+/*
+ * Keep buf (a request, its Message ID at byte 20) as sa's request in
+ * flight of task, to be resent from next_ms on; 0 or -ENOMEM.
+ */
+int sa_req_keep(struct ike_sa *sa, const uint8_t *buf, size_t len,
+		uint8_t task, uint64_t next_ms);
 /* The address of ss without its port, into buf; "?" if none. */
 const char *sa_addr_str(const struct sockaddr_storage *ss, char *buf,
 			size_t len);

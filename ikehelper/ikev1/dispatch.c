@@ -92,13 +92,6 @@ void v1_mid_keep(struct ike_engine *e, struct ike_sa *sa, uint32_t msgid)
 	v->n_kept++;
 }
 
-static void v1_start_failed(struct ike_engine *e, struct ike_sa *sa, int err,
-			    const char *what)
-{
-	sa_log(e, LOG_ERR, "%s: cannot send %s: %s", sa->tunnel, what,
-	       strerror(-err));
-}
-
 /*
  * The next task of an established ISAKMP SA, when nothing is in flight:
  * DELETEs first, then rekeys, a first IPsec SA, and DPD.
@@ -114,7 +107,7 @@ void v1_kick(struct ike_engine *e, struct ike_sa *sa)
 	if (sa->want_delete) {
 		err = v1_delete_ike_start(e, sa);
 		if (err)
-			v1_start_failed(e, sa, err, "DELETE");
+			sa_start_failed(e, sa, err, "DELETE");
 		/* IKEv1 DELETE is not answered: the ISAKMP SA goes now. */
 		sa_ike_kill(e, sa);
 		return;
@@ -126,7 +119,7 @@ void v1_kick(struct ike_engine *e, struct ike_sa *sa)
 			c->want_delete = false;
 			err = v1_delete_child_start(e, sa, c);
 			if (err)
-				v1_start_failed(e, sa, err, "DELETE");
+				sa_start_failed(e, sa, err, "DELETE");
 			sa_child_free(e, sa, c);
 			/* The next one on the next kick: the list changed. */
 			sa->ops->kick(e, sa);
@@ -140,7 +133,7 @@ void v1_kick(struct ike_engine *e, struct ike_sa *sa)
 		sa->want_rekey = false;
 		err = v1_rekey_start(e, sa);
 		if (err)
-			v1_start_failed(e, sa, err, "ISAKMP SA rekey");
+			sa_start_failed(e, sa, err, "ISAKMP SA rekey");
 	}
 	for (c = sa->children; c; c = c->next) {
 		if (c->want_rekey && c->state == CHILD_S_INSTALLED) {
@@ -148,7 +141,7 @@ void v1_kick(struct ike_engine *e, struct ike_sa *sa)
 			err = v1_qm_start(e, sa, c);
 			if (!err)
 				return;
-			v1_start_failed(e, sa, err, "Quick Mode rekey");
+			sa_start_failed(e, sa, err, "Quick Mode rekey");
 		}
 	}
 	if (sa->want_child) {
@@ -157,14 +150,14 @@ void v1_kick(struct ike_engine *e, struct ike_sa *sa)
 			err = v1_qm_start(e, sa, NULL);
 			if (!err)
 				return;
-			v1_start_failed(e, sa, err, "Quick Mode");
+			sa_start_failed(e, sa, err, "Quick Mode");
 		}
 	}
 	if (sa->want_dpd) {
 		sa->want_dpd = false;
 		err = v1_dpd_start(e, sa);
 		if (err)
-			v1_start_failed(e, sa, err, "R-U-THERE");
+			sa_start_failed(e, sa, err, "R-U-THERE");
 	}
 }
 

@@ -41,31 +41,19 @@ void v1_hdr(const struct ike_sa *sa, uint8_t exchange, uint8_t flags,
 int v1_send_raw(struct ike_engine *e, struct ike_sa *sa, const uint8_t *buf,
 		size_t len)
 {
-	int err = e->env.send(e->env.ctx, &sa->local, &sa->remote, sa->natt,
-			      buf, len);
-
-	if (!err)
-		e->stats.tx++;
-	return err;
+	return sa_send(e, sa, buf, len);
 }
 
 int v1_send_request(struct ike_engine *e, struct ike_sa *sa,
 		    const uint8_t *buf, size_t len, uint8_t task)
 {
-	struct ike_req *r = &sa->req;
-	uint8_t *copy = malloc(len);
+	int err;
 
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, buf, len);
-	free(r->buf);
-	r->buf = copy;
-	r->len = len;
-	r->task = task;
-	r->msgid = msg_get32(buf + 20);
-	r->tries = 0;
-	r->next_ms = e->now_ms + 1000ull * (task == TASK_DPD ?
-		sa->v1.eff->dpd.retry : sa->pol.retransmit[0]);
+	err = sa_req_keep(sa, buf, len, task, e->now_ms + 1000ull *
+			  (task == TASK_DPD ? sa->v1.eff->dpd.retry :
+					      sa->pol.retransmit[0]));
+	if (err)
+		return err;
 	/* A lost datagram is what retransmission is for. */
 	v1_send_raw(e, sa, buf, len);
 	return 0;

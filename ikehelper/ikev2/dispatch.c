@@ -16,13 +16,6 @@
 
 #include "ikev2.h"
 
-static void v2_start_failed(struct ike_engine *e, struct ike_sa *sa, int err,
-			     const char *what)
-{
-	sa_log(e, LOG_ERR, "%s: cannot send %s: %s", sa->tunnel, what,
-	       strerror(-err));
-}
-
 void v2_kick(struct ike_engine *e, struct ike_sa *sa)
 {
 	struct child_sa *c;
@@ -34,7 +27,7 @@ void v2_kick(struct ike_engine *e, struct ike_sa *sa)
 	if (sa->want_delete) {
 		err = v2_delete_ike_start(e, sa);
 		if (err) {
-			v2_start_failed(e, sa, err, "DELETE");
+			sa_start_failed(e, sa, err, "DELETE");
 			sa_ike_kill(e, sa);
 		}
 		return;
@@ -45,7 +38,7 @@ void v2_kick(struct ike_engine *e, struct ike_sa *sa)
 		if (c->want_delete) {
 			err = v2_delete_child_start(e, sa, c);
 			if (err)
-				v2_start_failed(e, sa, err, "DELETE");
+				sa_start_failed(e, sa, err, "DELETE");
 			return;
 		}
 	}
@@ -56,7 +49,7 @@ void v2_kick(struct ike_engine *e, struct ike_sa *sa)
 		err = v2_rekey_ike_start(e, sa);
 		if (!err)
 			return;
-		v2_start_failed(e, sa, err, "IKE SA rekey");
+		sa_start_failed(e, sa, err, "IKE SA rekey");
 	}
 	for (c = sa->children; c; c = c->next) {
 		if (c->want_rekey && c->state == CHILD_S_INSTALLED) {
@@ -65,7 +58,7 @@ void v2_kick(struct ike_engine *e, struct ike_sa *sa)
 			if (!err)
 				return;
 			c->state = CHILD_S_INSTALLED;
-			v2_start_failed(e, sa, err, "Child SA rekey");
+			sa_start_failed(e, sa, err, "Child SA rekey");
 		}
 	}
 	if (sa->want_child) {
@@ -74,13 +67,13 @@ void v2_kick(struct ike_engine *e, struct ike_sa *sa)
 			err = v2_child_create_start(e, sa);
 			if (!err)
 				return;
-			v2_start_failed(e, sa, err, "CREATE_CHILD_SA");
+			sa_start_failed(e, sa, err, "CREATE_CHILD_SA");
 		}
 	}
 	if (sa->want_dpd) {
 		err = v2_dpd_start(e, sa);
 		if (err)
-			v2_start_failed(e, sa, err, "liveness check");
+			sa_start_failed(e, sa, err, "liveness check");
 	}
 }
 

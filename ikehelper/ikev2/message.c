@@ -128,31 +128,19 @@ void v2_inner_init(struct ike_engine *e, struct msg_builder *b)
 int v2_send_raw(struct ike_engine *e, struct ike_sa *sa, const uint8_t *buf,
 		size_t len)
 {
-	int err = e->env.send(e->env.ctx, &sa->local, &sa->remote, sa->natt,
-			      buf, len);
-
-	if (!err)
-		e->stats.tx++;
-	return err;
+	return sa_send(e, sa, buf, len);
 }
 
 int v2_send_request_raw(struct ike_engine *e, struct ike_sa *sa,
 			const uint8_t *buf, size_t len, uint8_t task)
 {
-	struct ike_req *r = &sa->req;
-	uint8_t *copy = malloc(len);
+	int err;
 
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, buf, len);
-	free(r->buf);
-	r->buf = copy;
-	r->len = len;
-	r->task = task;
-	r->msgid = msg_get32(buf + 20);
-	r->tries = 0;
-	r->next_ms = e->now_ms + sa->pol.retransmit[0] * 1000ull;
-	if (r->msgid == sa->msgid_out)
+	err = sa_req_keep(sa, buf, len, task,
+			  e->now_ms + sa->pol.retransmit[0] * 1000ull);
+	if (err)
+		return err;
+	if (sa->req.msgid == sa->msgid_out)
 		sa->msgid_out++;
 	/* A lost datagram is what retransmission is for. */
 	v2_send_raw(e, sa, buf, len);

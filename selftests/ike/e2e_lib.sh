@@ -15,7 +15,8 @@
 #   +------------------------------------------------+      +----------------------------------------------+
 #
 # ikehelper runs from $IKEH/ikehelper.conf (the caller writes it), with
-# its control socket in $IKEH and its log in $IKEH/ikehelper.log.
+# its control socket in $IKEH and its log in $IKEH/ikehelper.log, started
+# and stopped by ike/lib.sh's ikeh_start and ikeh_stop.
 
 # e2e_require: skip unless everything the tests need is here.
 e2e_require() {
@@ -69,26 +70,13 @@ e2e_setup() {
 	IKEH=$IKE_TMP/ikeh
 	mkdir -p "$IKEH"
 	IKEH_PID=
+	# ike/lib.sh's ikeh_start: in A, on the real ikevti backend.
+	IKEH_NS=$A
+	IKEH_RECORD=0
+	IKEH_START_WAIT=10
 }
 
-ikectl() { "$IKEVTICTL" --socket "$IKEH/ctl.sock" "$@"; }
 actl() { ip netns exec "$A" "$IKEVTICTL" "$@"; }
-
-ikeh_start() {
-	rm -f "$IKEH/ctl.sock"
-	ip netns exec "$A" "$IKEHELPER" -f "$IKEH/ikehelper.conf" \
-		--control "$IKEH/ctl.sock" --debug 2>>"$IKEH/ikehelper.log" &
-	IKEH_PID=$!
-	__ike_pids+=("$IKEH_PID")
-	ike_wait 10 test -S "$IKEH/ctl.sock"
-}
-
-ikeh_stop() {
-	[ -n "$IKEH_PID" ] || return 0
-	kill -TERM "$IKEH_PID" 2>/dev/null
-	wait "$IKEH_PID" 2>/dev/null
-	IKEH_PID=
-}
 
 # The SPIs of ikevti's SAs, as "in 0x..." and "out 0x..." lines, sorted.
 # (awk on the human output: a Python start costs a second under TCG, and
@@ -172,3 +160,36 @@ ike_rekey_step() {
 	check_eq "$desc: the Child SA is untouched" "$before" "$(ikevti_spis)"
 }
 
+# e2e_up NAME SECONDS: one SA pair in ikevti and in XFRM within SECONDS;
+# when not, the SAs and ikehelper's last words go to the log.
+e2e_up() {
+	if ike_wait "$2" one_pair; then
+		log_test 0 "$1: one SA pair in ikevti and in XFRM, the same SPIs"
+		return 0
+	fi
+	show_sas
+	sed 's/^/#   /' "$IKEH/ikehelper.log" | tail -n 20
+	log_test 1 "$1: one SA pair in ikevti and in XFRM, the same SPIs"
+	return 1
+}
+
+# flood_start: ping B's LAN from A at 20 packets/s, in the background;
+# flood_check NAME: stop it and check that not one was lost.
+flood_start() {
+	ip netns exec "$A" ping -i 0.05 -W 2 192.168.92.1 >"$IKE_TMP/flood" 2>&1 &
+	E2E_FLOOD=$!
+	sleep 1
+}
+
+flood_check() {
+	local sent recv
+
+	sleep 1
+	kill -INT "$E2E_FLOOD"
+	wait "$E2E_FLOOD"
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$IKE_TMP/flood")
+	recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$IKE_TMP/flood")
+	echo "# ping flood during the rekeys: $sent sent, $recv received"
+	[ -n "$sent" ] && [ "$sent" -ge 50 ] && [ "$sent" = "$recv" ]
+	log_test $? "$1: no ping lost during the rekeys ($sent sent, $recv received)"
+}

@@ -415,15 +415,23 @@ ike_mirror() {
 # IKEH (a directory) holds ikehelper.conf, the record, the control socket
 # and the log; IKEH_PID the daemon.
 
+# ikeh_start: in $IKEH_NS ($NS_L), with the recording backend unless
+# IKEH_RECORD=0 (then the module's), up within IKEH_START_WAIT s (5).
 ikeh_start() {
-	rm -f "$IKEH/record" "$IKEH/ctl.sock"
-	install -m 0600 /dev/null "$IKEH/record"
-	ip netns exec "$NS_L" "$IKEHELPER" -f "$IKEH/ikehelper.conf" \
-		--backend "record:$IKEH/record" --control "$IKEH/ctl.sock" \
+	local be=()
+
+	rm -f "$IKEH/ctl.sock"
+	if [ "${IKEH_RECORD:-1}" = 1 ]; then
+		rm -f "$IKEH/record"
+		install -m 0600 /dev/null "$IKEH/record"
+		be=(--backend "record:$IKEH/record")
+	fi
+	ip netns exec "${IKEH_NS:-$NS_L}" "$IKEHELPER" -f "$IKEH/ikehelper.conf" \
+		"${be[@]}" --control "$IKEH/ctl.sock" \
 		--debug 2>>"$IKEH/ikehelper.log" &
 	IKEH_PID=$!
 	__ike_pids+=("$IKEH_PID")
-	ike_wait 5 test -S "$IKEH/ctl.sock"
+	ike_wait "${IKEH_START_WAIT:-5}" test -S "$IKEH/ctl.sock"
 }
 
 ikeh_stop() {
