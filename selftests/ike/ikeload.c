@@ -3,9 +3,10 @@
  * ikeload: an IKE PSK initiator that keeps K handshakes in flight
  * against one responder, to measure how many IKE SAs per second the
  * responder sets up (make bench-ike, selftests/ike/bench.sh).  The
- * handshakes themselves are ikeload_v2.c's; this file holds the options,
- * the sockets, the event loop (one thread, non-blocking sockets, epoll)
- * and the measurement window.
+ * handshakes themselves are ikeload_v2.c's (IKE_SA_INIT + IKE_AUTH) and,
+ * with --ikev1, ikeload_v1.c's (Main Mode + Quick Mode); this file holds
+ * the options, the sockets, the event loop (one thread, non-blocking
+ * sockets, epoll) and the measurement window.
  *
  * --dh-only measures instead how fast this core does a responder's DH
  * work alone (ikeload_dh.c): the upper bound of any responder's handshake
@@ -51,6 +52,7 @@ struct opts o = {
 	.rto_ms = 1000,
 	.tries = 3,
 	.watch_pid = -1,
+	.linger_ms = 20,
 };
 
 struct counters cnt;
@@ -153,21 +155,30 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: ikeload -t ADDR [options]        IKEv2 PSK handshakes against ADDR:500\n"
+"       ikeload -1 -t ADDR -b ADDR -d ... IKEv1 Main Mode + Quick Mode instead\n"
 "       ikeload --dh-only [-g G] [-T S]  a responder's DH work alone, per second\n"
 "  -t, --target ADDR     the responder (IPv4)\n"
 "  -p, --port N          its port (500)\n"
-"  -b, --bind ADDR       our source address\n"
-"  -g, --group 19|31     DH group (19)\n"
+"  -b, --bind ADDR       our source address (IKEv1: that of slot 0)\n"
+"  -1, --ikev1           IKEv1, PSK; slot i is a peer of its own, sending\n"
+"                        from --bind + i (one socket each); needs --delete\n"
+"  -g, --group G         DH group: IKEv2 19|31, IKEv1 14|19 (19)\n"
 "  -e, --enc cbc|gcm     AES-CBC-128 + HMAC-SHA2-256-128, or AES-GCM-16-128 (cbc)\n"
+"                        for the Child SA (IKEv1: cbc only)\n"
 "  -k, --inflight K      handshakes in flight (64)\n"
-"  -s, --sockets N       source ports used (16)\n"
+"  -N, --peers N         IKEv1: peers, from --bind on (--inflight + 64; at\n"
+"                        most 256)\n"
+"  -L, --linger MS       IKEv1: from QM3 to the DELETEs (20)\n"
+"  -s, --sockets N       source ports used (16; not with --ikev1)\n"
 "  -w, --warmup S        seconds before the measurement window (2)\n"
 "  -T, --seconds S       the measurement window (10)\n"
 "  -n, --count N         instead: start N handshakes, then wait for them\n"
-"  -d, --delete          delete each IKE SA once up (INFORMATIONAL)\n"
+"  -d, --delete          delete each IKE SA once up (INFORMATIONAL; IKEv1:\n"
+"                        the IPsec SA, then the ISAKMP SA)\n"
 "  -P, --psk KEY         pre-shared key (bench-secret)\n"
-"  -i, --id KEYID        our ID_KEY_ID (load)\n"
-"  -r, --peer-id KEYID   the responder's ID_KEY_ID, checked (bench)\n"
+"  -i, --id KEYID        our ID_KEY_ID (load; IKEv1: our address)\n"
+"  -r, --peer-id KEYID   the responder's ID_KEY_ID, checked (bench; IKEv1:\n"
+"                        its ID_IPV4_ADDR must be --target)\n"
 "  -R, --rto MS          first retransmit timeout, doubling (1000)\n"
 "  -x, --tries N         sends of a message before giving up (3)\n"
 "  -W, --watch PID       report PID's CPU time over the window\n");
@@ -185,15 +196,20 @@ static void parse_args(int argc, char **argv)
 		{ "id", 1, NULL, 'i' }, { "peer-id", 1, NULL, 'r' },
 		{ "rto", 1, NULL, 'R' }, { "tries", 1, NULL, 'x' },
 		{ "watch", 1, NULL, 'W' }, { "dh-only", 0, NULL, 'D' },
+		{ "ikev1", 0, NULL, '1' }, { "peers", 1, NULL, 'N' },
+		{ "linger", 1, NULL, 'L' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	bool have_target = false;
+	bool have_target = false, have_sock = false, have_ids = false;
+	bool have_v1 = false;
 	int c;
 
 	o.target.sin_family = AF_INET;
 	o.target.sin_port = htons(500);
 	o.bind.sin_family = AF_INET;
-	while ((c = getopt_long(argc, argv, "t:p:b:g:e:k:s:w:T:n:dP:i:r:R:x:W:h",
+	o.version = 2;
+	while ((c = getopt_long(argc, argv,
+				"t:p:b:g:e:k:s:w:T:n:dP:i:r:R:x:W:1N:L:h",
 				lo, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -213,26 +229,74 @@ static void parse_args(int argc, char **argv)
 			o.gcm = !strcmp(optarg, "gcm");
 			break;
 		case 'k': o.inflight = (unsigned int)atoi(optarg); break;
-		case 's': o.nsock = (unsigned int)atoi(optarg); break;
+		case 's':
+			o.nsock = (unsigned int)atoi(optarg);
+			have_sock = true;
+			break;
 		case 'w': o.warmup_s = atof(optarg); break;
 		case 'T': o.seconds = atof(optarg); break;
 		case 'n': o.count = strtoull(optarg, NULL, 10); break;
 		case 'd': o.del = true; break;
 		case 'P': o.psk = optarg; break;
-		case 'i': o.id = optarg; break;
-		case 'r': o.peer_id = optarg; break;
+		case 'i': o.id = optarg; have_ids = true; break;
+		case 'r': o.peer_id = optarg; have_ids = true; break;
 		case 'R': o.rto_ms = (unsigned int)atoi(optarg); break;
 		case 'x': o.tries = (unsigned int)atoi(optarg); break;
 		case 'W': o.watch_pid = atoi(optarg); break;
 		case 'D': o.dh_only = true; break;
+		case '1': o.version = 1; break;
+		case 'N':
+			o.nslots = (unsigned int)atoi(optarg);
+			have_v1 = true;
+			break;
+		case 'L':
+			o.linger_ms = (unsigned int)atoi(optarg);
+			have_v1 = true;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
 	}
-	if (o.group != IKEV2_DH_ECP256 && o.group != IKEV2_DH_CURVE25519)
-		die("--group: 19 or 31");
-	if (o.dh_only)
+	if (o.dh_only) {
+		if (o.group != IKEV2_DH_ECP256 &&
+		    o.group != IKEV2_DH_CURVE25519 &&
+		    o.group != IKEV2_DH_MODP2048)
+			die("--dh-only --group: 14, 19 or 31");
 		return;
+	}
+	if (o.version == 1) {
+		if (o.group != IKEV2_DH_ECP256 && o.group != IKEV2_DH_MODP2048)
+			die("--ikev1 --group: 14 or 19");
+		if (o.gcm)
+			die("--ikev1: --enc cbc only");
+		if (have_sock)
+			die("--ikev1: no --sockets, each slot has its own");
+		if (have_ids)
+			die("--ikev1: IDs are addresses: no --id, --peer-id");
+		/*
+		 * A peer's next Main Mode, its last ISAKMP SA still up, would
+		 * be a phase 1 rekey to the responder, not a new peer.
+		 */
+		if (!o.del)
+			die("--ikev1 needs --delete");
+		if (!o.bind.sin_addr.s_addr)
+			die("--ikev1 needs --bind, the address of slot 0");
+		if (!o.nslots)
+			o.nslots = o.inflight + 64;
+		if (!o.inflight || o.inflight > o.nslots ||
+		    o.nslots > MAX_SOCKETS)
+			die("--ikev1: 1 <= --inflight <= --peers <= 256");
+		o.nsock = o.nslots;
+		o.addr_per_sock = true;
+		ops = &load_v1;
+	} else if (have_v1) {
+		die("--peers and --linger are for --ikev1");
+	} else if (o.group != IKEV2_DH_ECP256 &&
+		   o.group != IKEV2_DH_CURVE25519) {
+		die("--group: 19 or 31");
+	} else {
+		o.nslots = o.inflight;
+	}
 	if (!have_target)
 		die("--target is required");
 	if (!o.inflight || o.inflight > MAX_INFLIGHT)
@@ -265,15 +329,18 @@ static int udp_socket(const struct sockaddr_in *local,
 static void setup(void)
 {
 	for (unsigned int i = 0; i < o.nsock; i++) {
-		struct sockaddr_in natt = o.target;
+		struct sockaddr_in natt = o.target, local = o.bind;
 		socklen_t alen = sizeof(sock_addr[i]);
 
-		socks[i] = udp_socket(&o.bind, &o.target);
+		if (o.addr_per_sock)
+			local.sin_addr.s_addr =
+				htonl(ntohl(o.bind.sin_addr.s_addr) + i);
+		socks[i] = udp_socket(&local, &o.target);
 		if (getsockname(socks[i], (struct sockaddr *)&sock_addr[i],
 				&alen))
 			die("getsockname");
 		natt.sin_port = htons(4500);
-		socks_natt[i] = udp_socket(&o.bind, &natt);
+		socks_natt[i] = udp_socket(&local, &natt);
 	}
 }
 
@@ -316,6 +383,7 @@ int main(int argc, char **argv)
 	}
 	while (!stop_now) {
 		double t = now_s();
+		unsigned int active;
 		bool busy = false;
 		int n;
 
@@ -335,14 +403,17 @@ int main(int argc, char **argv)
 			g1 = self_cpu_s();
 			break;
 		}
-		for (unsigned int i = 0; i < o.inflight; i++) {
+		active = ops->active();
+		for (unsigned int i = 0; i < o.nslots; i++) {
 			if (ops->busy(i)) {
 				busy = true;
 				continue;
 			}
-			if (o.count && started >= o.count)
+			if (active >= o.inflight ||
+			    (o.count && started >= o.count))
 				continue;
 			ops->start(i);
+			active++;
 			started++;
 			busy = true;
 		}
@@ -378,13 +449,15 @@ int main(int argc, char **argv)
 		uint64_t done = c1.completed - c0.completed;
 		double wall = t1 - t0, rcpu = r1 - r0;
 
-		printf("ikeload group=%u enc=%s inflight=%u sockets=%u delete=%d"
+		printf("ikeload ike=%u group=%u enc=%s inflight=%u sockets=%u"
+		       " slots=%u linger=%u delete=%d"
 		       " window=%.3f started=%llu completed=%llu failed=%llu"
 		       " timeouts=%llu auth_failed=%llu no_child=%llu"
 		       " refused=%llu retransmits=%llu cookies=%llu"
 		       " deleted=%llu bad=%llu natt=%llu rate=%.1f"
-		       " gen_cpu=%.3f\n",
-		       o.group, o.gcm ? "gcm" : "cbc", o.inflight, o.nsock,
+		       " gen_cpu=%.3f all_completed=%llu all_failed=%llu\n",
+		       o.version, o.group, o.gcm ? "gcm" : "cbc", o.inflight,
+		       o.nsock, o.nslots, o.version == 1 ? o.linger_ms : 0,
 		       o.del, wall,
 		       (unsigned long long)(c1.started - c0.started),
 		       (unsigned long long)done,
@@ -398,7 +471,9 @@ int main(int argc, char **argv)
 		       (unsigned long long)(c1.deleted - c0.deleted),
 		       (unsigned long long)(c1.bad_msgs - c0.bad_msgs),
 		       (unsigned long long)(c1.natt - c0.natt),
-		       (double)done / wall, g1 - g0);
+		       (double)done / wall, g1 - g0,
+		       (unsigned long long)cnt.completed,
+		       (unsigned long long)cnt.failed);
 		if (r0 >= 0 && r1 >= 0)
 			printf("responder pid=%d cpu=%.3f per_cpu_s=%.1f\n",
 			       o.watch_pid, rcpu,

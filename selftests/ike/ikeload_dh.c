@@ -16,15 +16,18 @@
 #include "ikeload.h"
 #include "names.h"
 
-/* Domain parameters only, as crypto.c keeps them for ECP groups. */
-static EVP_PKEY *p256_params(void)
+/*
+ * Domain parameters only, as crypto.c keeps them for ECP and named MODP
+ * groups: type "EC" or "DH", the group's name.
+ */
+static EVP_PKEY *group_params(const char *type, const char *name)
 {
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
 	OSSL_PARAM params[2];
 	EVP_PKEY *pkey = NULL;
 
 	params[0] = OSSL_PARAM_construct_utf8_string(
-		OSSL_PKEY_PARAM_GROUP_NAME, (char *)(uintptr_t)"P-256", 0);
+		OSSL_PKEY_PARAM_GROUP_NAME, (char *)(uintptr_t)name, 0);
 	params[1] = OSSL_PARAM_construct_end();
 	if (!ctx || EVP_PKEY_fromdata_init(ctx) != 1 ||
 	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEY_PARAMETERS,
@@ -44,16 +47,16 @@ int dh_only(void)
 	bool x = o.group == IKEV2_DH_CURVE25519;
 	EVP_PKEY *tmpl = NULL, *peer = NULL;
 	EVP_PKEY_CTX *kctx = NULL;
-	uint8_t peer_pub[133], *enc = NULL;
+	uint8_t peer_pub[256], *enc = NULL;
 	size_t peer_len, n = 0;
 	double t0, t1;
 
-	if (!x && o.group != IKEV2_DH_ECP256)
-		die("--dh-only: group 19 or 31");
 	if (x) {
 		kctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
 	} else {
-		tmpl = p256_params();
+		tmpl = o.group == IKEV2_DH_MODP2048 ?
+		       group_params("DH", "modp_2048") :
+		       group_params("EC", "P-256");
 		kctx = tmpl ? EVP_PKEY_CTX_new_from_pkey(NULL, tmpl, NULL)
 			    : NULL;
 	}
@@ -71,7 +74,7 @@ int dh_only(void)
 		for (int i = 0; i < 64; i++, n++) {
 			EVP_PKEY *k = NULL, *pk;
 			EVP_PKEY_CTX *c, *pc;
-			uint8_t sec[66];
+			uint8_t sec[256];
 			size_t sl = sizeof(sec);
 			bool ok;
 

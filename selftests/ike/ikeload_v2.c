@@ -543,7 +543,7 @@ static void on_datagram(const uint8_t *buf, size_t len)
 		return;
 	}
 	idx = msg_get32(rx_msg.hdr.spi_i + 4);
-	if (idx >= o.inflight)
+	if (idx >= o.nslots)
 		return;
 	h = &slots[idx];
 	if (h->state == HS_FREE || memcmp(h->spi_i, rx_msg.hdr.spi_i, 8))
@@ -579,7 +579,7 @@ static void on_datagram(const uint8_t *buf, size_t len)
 
 static void timers(uint64_t now)
 {
-	for (unsigned int i = 0; i < o.inflight; i++) {
+	for (unsigned int i = 0; i < o.nslots; i++) {
 		struct hs *h = &slots[i];
 
 		if (h->state == HS_FREE || now < h->next_ms)
@@ -610,6 +610,15 @@ static bool v2_busy(unsigned int slot)
 	return slots[slot].state != HS_FREE;
 }
 
+static unsigned int v2_active(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < o.nslots; i++)
+		n += slots[i].state != HS_FREE;
+	return n;
+}
+
 static void v2_setup(void)
 {
 	algs.prf = IKEV2_PRF_HMAC_SHA2_256;
@@ -625,10 +634,10 @@ static void v2_setup(void)
 	id_body[0] = IKEV2_ID_KEY_ID;
 	id_body_len = 4 + strlen(o.id);
 	memcpy(id_body + 4, o.id, strlen(o.id));
-	slots = calloc(o.inflight, sizeof(*slots));
+	slots = calloc(o.nslots, sizeof(*slots));
 	if (!slots)
 		die("out of memory");
-	for (unsigned int i = 0; i < o.inflight; i++) {
+	for (unsigned int i = 0; i < o.nslots; i++) {
 		if (crypto_encr_lookup(algs.encr, 128, &slots[i].encr))
 			die("cipher not supported");
 	}
@@ -636,7 +645,7 @@ static void v2_setup(void)
 
 static void v2_cleanup(void)
 {
-	for (unsigned int i = 0; i < o.inflight; i++)
+	for (unsigned int i = 0; i < o.nslots; i++)
 		keymat_v2_ike_free(&slots[i].km);
 	free(slots);
 	crypto_dh_free(our_dh);
@@ -646,6 +655,7 @@ const struct load_ops load_v2 = {
 	.setup = v2_setup,
 	.start = v2_start,
 	.busy = v2_busy,
+	.active = v2_active,
 	.input = on_datagram,
 	.timers = timers,
 	.cleanup = v2_cleanup,
