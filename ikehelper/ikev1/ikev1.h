@@ -156,6 +156,11 @@ int v1_set_policy(struct ike_sa *sa, const struct policy_v1_effective *eff);
 /* The device of a peer that just authenticated as responder, or NULL. */
 bool v1_find_tunnel(struct ike_engine *e, const struct ike_sa *sa,
 		    struct policy_v1_effective *eff);
+/*
+ * Is the tunnel sa has (v1.eff) still one v1_find_tunnel() takes for
+ * sa's addresses?  It is unless the peer floated to another address.
+ */
+bool v1_tunnel_holds(const struct ike_sa *sa);
 
 /* main_mode.c */
 int v1_mm_start(struct ike_engine *e, struct ike_sa *sa);
