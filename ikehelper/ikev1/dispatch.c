@@ -186,7 +186,12 @@ static void v1_input(struct ike_engine *e, const struct sockaddr_storage *local,
 		sa->local = *local;
 		sa->remote = *remote;
 	}
-	if (!v1_dgram_hash(buf, len, hash))
+	/*
+	 * A phase 1 or Quick Mode message is told from a retransmission by
+	 * its hash, made here once; an Informational needs none.
+	 */
+	if (h->exchange != IKEV1_EXCH_INFORMATIONAL &&
+	    !v1_dgram_hash(buf, len, hash))
 		goto out;
 	if (h->exchange == IKEV1_EXCH_MAIN ||
 	    h->exchange == IKEV1_EXCH_AGGRESSIVE) {
@@ -229,7 +234,7 @@ static void v1_input(struct ike_engine *e, const struct sockaddr_storage *local,
 	}
 	switch (h->exchange) {
 	case IKEV1_EXCH_QUICK:
-		v1_qm_input(e, sa, m);
+		v1_qm_input(e, sa, m, hash);
 		break;
 	case IKEV1_EXCH_INFORMATIONAL:
 		v1_info_input(e, sa, m);

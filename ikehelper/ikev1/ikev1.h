@@ -179,7 +179,9 @@ void v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
 /* quick_mode.c */
 /* A Quick Mode for a new Child SA, or to rekey c. */
 int v1_qm_start(struct ike_engine *e, struct ike_sa *sa, struct child_sa *c);
-void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
+/* m, whose datagram's v1_dgram_hash() is hash. */
+void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m,
+		 const uint8_t hash[32]);
 /* Resend a responder's QM2, or give it up. */
 void v1_qm_timers(struct ike_engine *e, struct ike_sa *sa);
 uint64_t v1_qm_next_timer(const struct ike_sa *sa);
