@@ -50,7 +50,7 @@ lib:
 ikehelper: lib
 	$(MAKE) -C ikehelper
 
-# The IKEv2 load generator of bench-ike (selftests/ike/bench.sh).
+# The IKEv2 and IKEv1 load generator of bench-ike (selftests/ike/bench.sh).
 ikeload:
 	$(MAKE) -C selftests/ike
 
@@ -127,7 +127,7 @@ help:
 	@echo "make check      host unit tests, then the selftests in a VM per kernel ($(KVERS))"
 	@echo "make demo       boot a VM and show an ikevti device"
 	@echo "make bench      make bench-ike, then ikevti against XFRM and WireGuard in a VM"
-	@echo "make bench-ike  IKEv2 handshakes/s and bytes per IKE SA, ikehelper vs charon (host)"
+	@echo "make bench-ike  IKEv2 and IKEv1 handshakes/s, bytes per IKE SA, ikehelper vs charon (host)"
 	@echo "make lint       checkpatch --strict and sparse on the module"
 	@echo "make install    install the module and the tools (DESTDIR, PREFIX)"
 	@echo "KDIR now: $(KDIR)"

@@ -427,7 +427,12 @@ static void v1_input(struct ike_engine *e, const struct sockaddr_storage *local,
 		sa->local = *local;
 		sa->remote = *remote;
 	}
-	if (!v1_dgram_hash(buf, len, hash))
+	/*
+	 * A phase 1 or Quick Mode message is told from a retransmission by
+	 * its hash, made here once; an Informational needs none.
+	 */
+	if (h->exchange != IKEV1_EXCH_INFORMATIONAL &&
+	    !v1_dgram_hash(buf, len, hash))
 		goto out;
 	switch (h->exchange) {
 	case IKEV1_EXCH_MAIN:
@@ -458,7 +463,7 @@ static void v1_input(struct ike_engine *e, const struct sockaddr_storage *local,
 		e->stats.invalid_msgid++;
 		v1_log_bad(e, sa, remote, h, 0, "Message ID 0 after phase 1");
 	} else if (h->exchange == IKEV1_EXCH_QUICK) {
-		v1_qm_input(e, sa, m);
+		v1_qm_input(e, sa, m, hash);
 	} else {
 		v1_info_input(e, sa, m);
 	}

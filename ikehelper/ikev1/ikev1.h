@@ -173,6 +173,11 @@ int v1_set_policy(struct ike_sa *sa, const struct policy_v1_effective *eff);
 /* The device of a peer that just authenticated as responder, or NULL. */
 bool v1_find_tunnel(struct ike_engine *e, const struct ike_sa *sa,
 		    struct policy_v1_effective *eff);
+/*
+ * Is the tunnel sa has (v1.eff) still one v1_find_tunnel() takes for
+ * sa's addresses?  It is unless the peer floated to another address.
+ */
+bool v1_tunnel_holds(const struct ike_sa *sa);
 
 /* main_mode.c */
 int v1_mm_start(struct ike_engine *e, struct ike_sa *sa);
@@ -197,7 +202,9 @@ bool v1_am_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
 /* quick_mode.c */
 /* A Quick Mode for a new Child SA, or to rekey c. */
 int v1_qm_start(struct ike_engine *e, struct ike_sa *sa, struct child_sa *c);
-void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m);
+/* m, whose datagram's v1_dgram_hash() is hash. */
+void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m,
+		 const uint8_t hash[32]);
 /* Resend a responder's QM2, or give it up. */
 void v1_qm_timers(struct ike_engine *e, struct ike_sa *sa);
 uint64_t v1_qm_next_timer(const struct ike_sa *sa);

@@ -446,6 +446,17 @@ static bool v1_mm_pick(struct ike_engine *e, struct ike_sa *sa,
 	if (!pick->ok)
 		goto out;
 	sa->remote_id = pid;
+	/*
+	 * MM1 found the tunnel for these addresses, and a reload since has
+	 * either kept it for this SA or killed the SA (v1_keep): look again
+	 * only if the peer floated to another address.  A look resolves
+	 * every crypto map entry in full until one fits, which with a few
+	 * hundred peers costs as much as the rest of MM5.
+	 */
+	if (v1_tunnel_holds(sa)) {
+		ok = true;
+		goto out;
+	}
 	if (v1_find_tunnel(e, sa, eff)) {
 		snprintf(sa->tunnel, sizeof(sa->tunnel), "%s", eff->ifname);
 		ok = !v1_set_policy(sa, eff);

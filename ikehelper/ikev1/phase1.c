@@ -606,6 +606,17 @@ int v1_set_policy(struct ike_sa *sa, const struct policy_v1_effective *eff)
 	return 0;
 }
 
+/* Is eff a tunnel that may come up, to peer, from w? */
+static bool v1_tunnel_is_for(const struct policy_v1_effective *eff,
+			     const struct policy_v1_where *w,
+			     const struct policy_addr *peer)
+{
+	return !eff->shutdown && eff->can_come_up &&
+	       policy_addr_equal(&eff->peer, peer) &&
+	       (!eff->local.addr.family ||
+		policy_addr_equal(&eff->local.addr, &w->addr));
+}
+
 bool v1_find_tunnel(struct ike_engine *e, const struct ike_sa *sa,
 		    struct policy_v1_effective *eff)
 {
@@ -616,13 +627,21 @@ bool v1_find_tunnel(struct ike_engine *e, const struct ike_sa *sa,
 	v1_where(sa, &w, &peer);
 	for (size_t i = 0; i < n; i++) {
 		policy_v1_effective(e->cfg, i, eff);
-		if (!eff->shutdown && eff->can_come_up &&
-		    policy_addr_equal(&eff->peer, &peer) &&
-		    (!eff->local.addr.family ||
-		     policy_addr_equal(&eff->local.addr, &w.addr)))
+		if (v1_tunnel_is_for(eff, &w, &peer))
 			return true;
 	}
 	return false;
+}
+
+bool v1_tunnel_holds(const struct ike_sa *sa)
+{
+	struct policy_v1_where w;
+	struct policy_addr peer;
+
+	if (!sa->v1.eff)
+		return false;
+	v1_where(sa, &w, &peer);
+	return v1_tunnel_is_for(sa->v1.eff, &w, &peer);
 }
 
 /*

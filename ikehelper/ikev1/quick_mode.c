@@ -301,7 +301,7 @@ static void v1_qm_refuse(struct ike_engine *e, struct ike_sa *sa,
 
 /* QM1 at the responder: choose, install inbound, send QM2. */
 static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
-		     const struct msg *m)
+		     const struct msg *m, const uint8_t hash_m[32])
 {
 	const struct policy_v1_effective *eff = sa->v1.eff;
 	size_t hlen = crypto_prf_len(sa->v1.prf), len, rest_len;
@@ -349,10 +349,7 @@ static void v1_qm_r1(struct ike_engine *e, struct ike_sa *sa,
 		v1_qm_drop(sa, qm);
 		goto out;
 	}
-	if (!v1_dgram_hash(m->raw, m->raw_len, qm->last_hash)) {
-		v1_qm_drop(sa, qm);
-		goto out;
-	}
+	memcpy(qm->last_hash, hash_m, sizeof(qm->last_hash));
 	verr = v1pl_sa_parse(v1_pl(inner, IKEV1_PL_SA), offer);
 	if (!verr)
 		verr = v1pl_nonce_parse(v1_pl(inner, IKEV1_PL_NONCE), &pno);
@@ -552,7 +549,7 @@ out:
 
 /* QM2 at the initiator: install both SAs, send QM3. */
 static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
-		     const struct msg *m)
+		     const struct msg *m, const uint8_t hash_m[32])
 {
 	const struct policy_v1_effective *eff = sa->v1.eff;
 	struct msg *inner = malloc(sizeof(*inner));
@@ -684,7 +681,7 @@ static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 		}
 		v1_send_raw(e, sa, e->out, len);
 	}
-	v1_dgram_hash(m->raw, m->raw_len, qm->last_hash);
+	memcpy(qm->last_hash, hash_m, sizeof(qm->last_hash));
 	qm->done = true;
 	qm->child = c;
 done:
@@ -733,10 +730,10 @@ static void v1_qm_r3(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 	v1_qm_drop(sa, qm);
 }
 
-void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
+void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m,
+		 const uint8_t hash[32])
 {
 	struct v1_qm *qm = v1_qm_find(sa, m->hdr.msgid);
-	uint8_t hash[32];
 
 	if (!qm) {
 		if (v1_mid_seen(sa, m->hdr.msgid)) {
@@ -746,11 +743,9 @@ void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 				   "its Message ID was used before: a replay");
 			return;
 		}
-		v1_qm_r1(e, sa, m);
+		v1_qm_r1(e, sa, m, hash);
 		return;
 	}
-	if (!v1_dgram_hash(m->raw, m->raw_len, hash))
-		return;
 	if (!memcmp(hash, qm->last_hash, 32)) {
 		/* The peer resent its last: ours again, if we have one. */
 		e->stats.retransmits++;
@@ -759,7 +754,7 @@ void v1_qm_input(struct ike_engine *e, struct ike_sa *sa, const struct msg *m)
 		return;
 	}
 	if (qm->initiator && !qm->done) {
-		v1_qm_i2(e, sa, qm, m);
+		v1_qm_i2(e, sa, qm, m, hash);
 	} else if (!qm->initiator) {
 		v1_qm_r3(e, sa, qm, m);
 	} else {

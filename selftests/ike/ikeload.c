@@ -1,33 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ikeload: an IKEv2 PSK initiator that keeps K handshakes in flight
+ * ikeload: an IKE PSK initiator that keeps K handshakes in flight
  * against one responder, to measure how many IKE SAs per second the
- * responder sets up (make bench-ike, selftests/ike/bench.sh).
- *
- * Each handshake is IKE_SA_INIT then IKE_AUTH with one Child SA (RFC 7296
- * 1.2), ID_KEY_ID, AES-CBC-128 + HMAC-SHA2-256 or AES-GCM-128, PRF
- * HMAC-SHA2-256, DH group 19 or 31.  A handshake counts as completed once
- * the responder's AUTH verifies and it created the Child SA.  Optionally
- * (--delete) each IKE SA is then deleted with an INFORMATIONAL exchange,
- * so the responder's SA count stays flat; without it the responder keeps
- * every IKE SA, which is how bench.sh measures memory per IKE SA.
- *
- * Messages are built and parsed with ikehelper's own codec and crypto
- * (msg.c, payload.c, crypto.c, keymat_v2.c): there is no second IKE codec
- * here.  One thread, non-blocking sockets, epoll.  Each handshake slot
- * sends from one of --sockets UDP sockets (distinct source ports), and its
- * SPIi carries the slot number, so a response finds its slot at once.
- *
- * So that the generator is not the bottleneck, every handshake uses the
- * same initiator DH key pair (made once at start); the responder still
- * generates a fresh key pair and derives g^ir for each one, and this side
- * still derives g^ir per handshake.  Never use this shortcut in a real
- * initiator: it gives up forward secrecy between the IKE SAs.
+ * responder sets up (make bench-ike, selftests/ike/bench.sh).  The
+ * handshakes themselves are ikeload_v2.c's (IKE_SA_INIT + IKE_AUTH) and,
+ * with --ikev1, ikeload_v1.c's (Main Mode + Quick Mode); this file holds
+ * the options, the sockets, the event loop (one thread, non-blocking
+ * sockets, epoll) and the measurement window.
  *
  * --dh-only measures instead how fast this core does a responder's DH
- * work alone (fresh key pair, its public value, parse and check the
- * peer's, derive), on OpenSSL EVP: the upper bound of any responder's
- * handshake rate on one core.
+ * work alone (ikeload_dh.c): the upper bound of any responder's handshake
+ * rate on one core.
  *
  * Output: key=value lines on stdout, for bench.sh.
  */
@@ -49,73 +32,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-
 #include "crypto.h"
-#include "keymat_v2.h"
+#include "ikeload.h"
 #include "msg.h"
 #include "names.h"
-#include "payload.h"
-#include "secbuf.h"
 
-#define NONCE_LEN	32
-#define INIT_MAX	1024	/* an IKE_SA_INIT message, ours or theirs */
-#define REQ_MAX		1024	/* our IKE_AUTH or INFORMATIONAL request */
-#define COOKIE_MAX	64
-#define NONCE_MAX	256
-#define MAX_SOCKETS	256
-#define MAX_INFLIGHT	4096
-#define NATD_LEN	20	/* SHA-1 */
 #define NATT_SOCK	0x10000u	/* epoll data: the port 4500 socket */
+#define ID_MAX		64
 
-enum hs_state { HS_FREE, HS_INIT, HS_AUTH, HS_DELETE };
-
-/* One handshake in flight. */
-struct hs {
-	uint8_t state;
-	uint8_t tries;
-	bool natt;			/* port 4500, non-ESP marker */
-	int sock;
-	uint8_t spi_i[8], spi_r[8];
-	uint8_t ni[NONCE_LEN];
-	uint8_t nr[NONCE_MAX];
-	size_t nr_len;
-	uint8_t cookie[COOKIE_MAX];
-	size_t cookie_len;
-	uint8_t init_i[INIT_MAX], init_r[INIT_MAX];
-	size_t init_i_len, init_r_len;
-	uint8_t req[REQ_MAX];		/* what a retransmit sends */
-	size_t req_len;
-	uint64_t next_ms;		/* retransmit or give up */
-	struct crypto_encr encr;
-	struct keymat_v2_ike km;
-};
-
-struct counters {
-	uint64_t started, completed, failed, timeouts, auth_failed;
-	uint64_t no_child, refused, retransmits, cookies, deleted;
-	uint64_t bad_msgs, natt;
-};
-
-struct opts {
-	struct sockaddr_in target;
-	struct sockaddr_in bind;
-	unsigned int group;
-	bool gcm;
-	unsigned int inflight;
-	unsigned int nsock;
-	double warmup_s, seconds;
-	uint64_t count;			/* 0: run for the time */
-	bool del;
-	const char *psk;
-	const char *id, *peer_id;
-	unsigned int rto_ms, tries;
-	int watch_pid;
-	bool dh_only;
-};
-
-static struct opts o = {
+struct opts o = {
 	.group = IKEV2_DH_ECP256,
 	.inflight = 64,
 	.nsock = 16,
@@ -127,27 +52,17 @@ static struct opts o = {
 	.rto_ms = 1000,
 	.tries = 3,
 	.watch_pid = -1,
+	.linger_ms = 20,
 };
 
-static struct hs *slots;
-/* Per source port: to the responder's port 500, and to its 4500. */
-static int socks[MAX_SOCKETS], socks_natt[MAX_SOCKETS];
-static struct sockaddr_in sock_addr[MAX_SOCKETS];
-static struct counters cnt;
-static struct crypto_dh *our_dh;	/* shared by all handshakes: see top */
-static uint8_t our_pub[CRYPTO_DH_PUB_MAX];
-static struct keymat_v2_algs algs;
-static uint8_t id_body[4 + 64];
-static size_t id_body_len;
+struct counters cnt;
+int socks[MAX_SOCKETS], socks_natt[MAX_SOCKETS];
+struct sockaddr_in sock_addr[MAX_SOCKETS];
+static const struct load_ops *ops = &load_v2;
 static volatile sig_atomic_t stop_now;
+static uint8_t rxbuf[MSG_MAX_LEN];
 
-/* Scratch: one message in, its plaintext, one out. */
-static uint8_t rxbuf[MSG_MAX_LEN], plain[MSG_MAX_LEN];
-static uint8_t inner_buf[4096];
-static struct msg rx_msg, rx_inner;
-static struct pl_sa sa_scratch;
-
-static uint64_t now_ms(void)
+uint64_t now_ms(void)
 {
 	struct timespec ts;
 
@@ -155,7 +70,7 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static double now_s(void)
+double now_s(void)
 {
 	struct timespec ts;
 
@@ -163,97 +78,24 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void die(const char *what)
+void die(const char *what)
 {
 	fprintf(stderr, "ikeload: %s\n", what);
 	exit(2);
 }
 
-/* ---- the proposals ---------------------------------------------------- */
-
-static void xf(struct pl_proposal *p, uint8_t type, uint16_t id,
-	       uint16_t bits)
-{
-	struct pl_transform *t = &p->xf[p->n_xf++];
-
-	memset(t, 0, sizeof(*t));
-	t->type = type;
-	t->id = id;
-	t->key_bits = bits;
-	t->has_key_bits = bits != 0;
-}
-
-static uint16_t enc_id(void)
-{
-	return o.gcm ? IKEV2_ENCR_AES_GCM_16 : IKEV2_ENCR_AES_CBC;
-}
-
-/* The IKE SA proposal (proto IKE) or the Child SA one (ESP, spi). */
-static void make_offer(struct pl_sa *sa, bool child, const uint8_t spi[4])
-{
-	struct pl_proposal *p = &sa->prop[0];
-
-	sa->n_prop = 1;
-	memset(p, 0, sizeof(*p));
-	p->num = 1;
-	p->proto = child ? IKEV2_PROTO_ESP : IKEV2_PROTO_IKE;
-	xf(p, IKEV2_TRANS_ENCR, enc_id(), 128);
-	if (!child)
-		xf(p, IKEV2_TRANS_PRF, IKEV2_PRF_HMAC_SHA2_256, 0);
-	if (!o.gcm)
-		xf(p, IKEV2_TRANS_INTEG, IKEV2_INTEG_HMAC_SHA2_256_128, 0);
-	if (child) {
-		p->spi_size = 4;
-		memcpy(p->spi, spi, 4);
-		xf(p, IKEV2_TRANS_ESN, IKEV2_ESN_NONE, 0);
-	} else {
-		xf(p, IKEV2_TRANS_DH, (uint16_t)o.group, 0);
-	}
-}
-
-/* The answer holds one proposal whose transforms are all ones we offered. */
-static bool answer_ok(const struct pl_sa *ans, bool child)
-{
-	const struct pl_proposal *p = &ans->prop[0];
-	uint8_t spi[4] = { 0 };
-	const struct pl_proposal *want;
-
-	if (ans->n_prop != 1)
-		return false;
-	make_offer(&sa_scratch, child, spi);
-	want = &sa_scratch.prop[0];
-	if (p->proto != want->proto || p->n_xf != want->n_xf ||
-	    p->spi_size != (child ? 4 : 0))
-		return false;
-	for (unsigned int i = 0; i < p->n_xf; i++) {
-		const struct pl_transform *t = &p->xf[i];
-		bool found = false;
-
-		for (unsigned int j = 0; j < want->n_xf; j++)
-			found |= t->type == want->xf[j].type &&
-				 t->id == want->xf[j].id &&
-				 t->key_bits == want->xf[j].key_bits &&
-				 !t->unknown_attr;
-		if (!found)
-			return false;
-	}
-	return true;
-}
-
-/* ---- sending ---------------------------------------------------------- */
-
-static void hs_send(struct hs *h)
+void load_send(unsigned int sock, bool natt, const uint8_t *buf, size_t len)
 {
 	static const uint8_t marker[4];	/* RFC 3948 2.2: non-ESP */
 	struct iovec iov[2] = {
 		{ .iov_base = (void *)(uintptr_t)marker, .iov_len = 4 },
-		{ .iov_base = h->req, .iov_len = h->req_len },
+		{ .iov_base = (void *)(uintptr_t)buf, .iov_len = len },
 	};
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
-	int fd = socks[h->sock];
+	int fd = socks[sock];
 
-	if (h->natt) {
-		fd = socks_natt[h->sock];
+	if (natt) {
+		fd = socks_natt[sock];
 	} else {
 		mh.msg_iov = &iov[1];
 		mh.msg_iovlen = 1;
@@ -261,447 +103,6 @@ static void hs_send(struct hs *h)
 	if (sendmsg(fd, &mh, 0) < 0 && errno != EAGAIN && errno != ENOBUFS &&
 	    errno != ECONNREFUSED)
 		perror("ikeload: send");
-}
-
-/* SHA1(SPIi | SPIr | IP | Port), RFC 7296 2.23. */
-static bool natd_hash(const uint8_t spi_i[8], const uint8_t spi_r[8],
-		      const struct sockaddr_in *sin, uint8_t out[NATD_LEN])
-{
-	uint8_t buf[8 + 8 + 4 + 2];
-	unsigned int n = 0;
-
-	memcpy(buf, spi_i, 8);
-	memcpy(buf + 8, spi_r, 8);
-	memcpy(buf + 16, &sin->sin_addr, 4);
-	memcpy(buf + 20, &sin->sin_port, 2);
-	return EVP_Digest(buf, sizeof(buf), out, &n, EVP_sha1(), NULL) == 1 &&
-	       n == NATD_LEN;
-}
-
-static void hs_arm(struct hs *h)
-{
-	h->tries = 0;
-	h->next_ms = now_ms() + o.rto_ms;
-}
-
-static void hs_free(struct hs *h)
-{
-	keymat_v2_ike_free(&h->km);
-	h->state = HS_FREE;
-}
-
-static void hs_hdr(const struct hs *h, struct msg_hdr *hdr, uint8_t exch,
-		   uint32_t msgid)
-{
-	memset(hdr, 0, sizeof(*hdr));
-	memcpy(hdr->spi_i, h->spi_i, 8);
-	memcpy(hdr->spi_r, h->spi_r, 8);
-	hdr->major = 2;
-	hdr->exchange = exch;
-	hdr->flags = IKEV2_FLAG_INITIATOR;
-	hdr->msgid = msgid;
-}
-
-static int hs_build_init(struct hs *h)
-{
-	struct pl_nonce nonce = { .data = h->ni, .len = NONCE_LEN };
-	struct pl_ke ke = {
-		.group = (uint16_t)o.group,
-		.data = our_pub,
-		.len = crypto_dh_pub_len(o.group),
-	};
-	struct msg_builder b;
-	struct msg_hdr hdr;
-
-	hs_hdr(h, &hdr, IKEV2_EXCH_IKE_SA_INIT, 0);
-	msg_build_init(&b, h->init_i, sizeof(h->init_i), &hdr);
-	if (h->cookie_len) {
-		struct pl_notify n = {
-			.type = IKEV2_N_COOKIE,
-			.data = h->cookie,
-			.len = h->cookie_len,
-		};
-
-		pl_add_notify(&b, &n);
-	}
-	make_offer(&sa_scratch, false, NULL);
-	pl_add_sa(&b, &sa_scratch);
-	pl_add_ke(&b, &ke);
-	pl_add_nonce(&b, &nonce);
-	/*
-	 * NAT detection: charon with kernel-libipsec does ESP only in UDP,
-	 * so it claims a NAT whenever the initiator offers NAT-T, and the
-	 * handshake floats to port 4500 (RFC 7296 2.23); without these it
-	 * can set up no Child SA.
-	 */
-	{
-		static const uint8_t zero[8];
-		uint8_t src[NATD_LEN], dst[NATD_LEN];
-		struct pl_notify n = { .len = NATD_LEN };
-
-		if (!natd_hash(h->spi_i, zero, &sock_addr[h->sock], src) ||
-		    !natd_hash(h->spi_i, zero, &o.target, dst))
-			return -1;
-		n.type = IKEV2_N_NAT_DETECTION_SOURCE_IP;
-		n.data = src;
-		pl_add_notify(&b, &n);
-		n.type = IKEV2_N_NAT_DETECTION_DESTINATION_IP;
-		n.data = dst;
-		pl_add_notify(&b, &n);
-	}
-	if (msg_build_finish(&b, &h->init_i_len))
-		return -1;
-	memcpy(h->req, h->init_i, h->init_i_len);
-	h->req_len = h->init_i_len;
-	return 0;
-}
-
-static void hs_start(struct hs *h, unsigned int idx)
-{
-	memset(h->spi_r, 0, 8);
-	/* SPIi: 4 random bytes, then the slot (a response finds it). */
-	if (crypto_random(h->spi_i, 4) || crypto_random(h->ni, NONCE_LEN))
-		die("no random bytes");
-	msg_set32(h->spi_i + 4, idx);
-	h->sock = (int)(idx % o.nsock);
-	h->natt = false;
-	h->cookie_len = 0;
-	h->nr_len = 0;
-	memset(&h->km, 0, sizeof(h->km));
-	if (hs_build_init(h))
-		die("cannot build IKE_SA_INIT");
-	h->state = HS_INIT;
-	cnt.started++;
-	hs_arm(h);
-	hs_send(h);
-}
-
-static void keys_of(const struct hs *h, bool outbound, struct msg_sk_keys *k)
-{
-	const struct secbuf *ek = outbound ? h->km.sk_ei : h->km.sk_er;
-	const struct secbuf *ak = outbound ? h->km.sk_ai : h->km.sk_ar;
-
-	memset(k, 0, sizeof(*k));
-	k->encr = &h->encr;
-	k->ekey = ek->data;
-	k->integ = algs.integ;
-	k->akey = ak && ak->len ? ak->data : NULL;
-	k->akey_len = ak ? ak->len : 0;
-}
-
-/* Seal the chain in inner as our request msgid of exch and send it. */
-static int hs_send_sk(struct hs *h, uint8_t exch, uint32_t msgid,
-		      const struct msg_builder *inner)
-{
-	struct msg_sk_keys k;
-	struct msg_builder b;
-	struct msg_hdr hdr;
-
-	hs_hdr(h, &hdr, exch, msgid);
-	keys_of(h, true, &k);
-	msg_build_init(&b, h->req, sizeof(h->req), &hdr);
-	if (msg_build_seal(&b, inner, &k, NULL, &h->req_len))
-		return -1;
-	hs_arm(h);
-	hs_send(h);
-	return 0;
-}
-
-static int hs_send_auth(struct hs *h)
-{
-	uint8_t auth[CRYPTO_PRF_MAX], spi[4];
-	struct pl_ts_list *ts = calloc(2, sizeof(*ts));
-	struct pl_id id = {
-		.type = IKEV2_ID_KEY_ID,
-		.data = id_body + 4,
-		.len = id_body_len - 4,
-	};
-	struct pl_auth pa = {
-		.method = IKEV2_AUTH_PSK,
-		.data = auth,
-		.len = crypto_prf_len(algs.prf),
-	};
-	struct msg_builder in;
-	int err = -1;
-
-	if (!ts)
-		return -1;
-	if (keymat_v2_psk_auth(algs.prf, (const uint8_t *)o.psk,
-			       strlen(o.psk), h->init_i, h->init_i_len,
-			       h->nr, h->nr_len, h->km.sk_pi, id_body,
-			       id_body_len, auth))
-		goto out;
-	if (crypto_random(spi, 4))
-		goto out;
-	/* TSi 10.1.0.0/24 (ours), TSr 10.2.0.0/24: lib.sh's networks. */
-	for (int i = 0; i < 2; i++) {
-		struct pl_ts *t = &ts[i].ts[0];
-
-		ts[i].n = 1;
-		t->type = IKEV2_TS_IPV4_ADDR_RANGE;
-		t->end_port = 65535;
-		t->start[0] = t->end[0] = 10;
-		t->start[1] = t->end[1] = (uint8_t)(1 + i);
-		t->end[3] = 255;
-	}
-	make_offer(&sa_scratch, true, spi);
-	msg_build_chain(&in, inner_buf, sizeof(inner_buf));
-	pl_add_id(&in, IKEV2_PL_IDI, &id);
-	pl_add_auth(&in, &pa);
-	pl_add_sa(&in, &sa_scratch);
-	pl_add_ts(&in, IKEV2_PL_TSI, &ts[0]);
-	pl_add_ts(&in, IKEV2_PL_TSR, &ts[1]);
-	err = hs_send_sk(h, IKEV2_EXCH_IKE_AUTH, 1, &in);
-	h->state = HS_AUTH;
-out:
-	secbuf_wipe(auth, sizeof(auth));
-	secbuf_wipe(inner_buf, sizeof(inner_buf));
-	free(ts);
-	return err;
-}
-
-static void hs_send_delete(struct hs *h)
-{
-	struct pl_delete d = { .proto = IKEV2_PROTO_IKE };
-	struct msg_builder in;
-
-	msg_build_chain(&in, inner_buf, sizeof(inner_buf));
-	pl_add_delete(&in, &d);
-	h->state = HS_DELETE;
-	if (hs_send_sk(h, IKEV2_EXCH_INFORMATIONAL, 2, &in))
-		hs_free(h);
-}
-
-/* ---- receiving -------------------------------------------------------- */
-
-static void hs_fail(struct hs *h)
-{
-	cnt.failed++;
-	hs_free(h);
-}
-
-/* An error notify (type < 16384) in m, or 0. */
-static uint16_t error_notify(const struct msg *m)
-{
-	for (unsigned int i = 0; i < m->n; i++) {
-		struct pl_notify n;
-
-		if (m->pl[i].type == IKEV2_PL_NOTIFY &&
-		    !pl_notify_parse(&m->pl[i], &n) && n.type < 16384)
-			return n.type;
-	}
-	return 0;
-}
-
-/* Does m's NAT detection show a NAT between us (the peer may claim one)? */
-static bool nat_seen(const struct hs *h, const struct msg *m)
-{
-	uint8_t want_src[NATD_LEN], want_dst[NATD_LEN];
-	bool any = false, src_ok = false, dst_ok = true;
-
-	if (!natd_hash(h->spi_i, m->hdr.spi_r, &o.target, want_src) ||
-	    !natd_hash(h->spi_i, m->hdr.spi_r, &sock_addr[h->sock], want_dst))
-		return false;
-	for (unsigned int i = 0; i < m->n; i++) {
-		struct pl_notify n;
-
-		if (m->pl[i].type != IKEV2_PL_NOTIFY ||
-		    pl_notify_parse(&m->pl[i], &n))
-			continue;
-		if (n.type == IKEV2_N_NAT_DETECTION_SOURCE_IP) {
-			any = true;
-			src_ok |= n.len == NATD_LEN &&
-				  !memcmp(n.data, want_src, NATD_LEN);
-		} else if (n.type == IKEV2_N_NAT_DETECTION_DESTINATION_IP) {
-			any = true;
-			dst_ok &= n.len == NATD_LEN &&
-				  !memcmp(n.data, want_dst, NATD_LEN);
-		}
-	}
-	return any && !(src_ok && dst_ok);
-}
-
-static void on_init(struct hs *h, const struct msg *m)
-{
-	const struct msg_payload *p;
-	struct secbuf *gir = NULL, *seed = NULL;
-	struct pl_nonce nr;
-	struct pl_ke ke;
-	int err;
-
-	for (unsigned int i = 0; i < m->n; i++) {
-		struct pl_notify n;
-
-		if (m->pl[i].type != IKEV2_PL_NOTIFY ||
-		    pl_notify_parse(&m->pl[i], &n) ||
-		    n.type != IKEV2_N_COOKIE)
-			continue;
-		/* RFC 7296 2.6: the same request again, with the COOKIE. */
-		if (n.len < 1 || n.len > COOKIE_MAX || h->cookie_len) {
-			hs_fail(h);
-			return;
-		}
-		memcpy(h->cookie, n.data, n.len);
-		h->cookie_len = n.len;
-		cnt.cookies++;
-		if (hs_build_init(h)) {
-			hs_fail(h);
-			return;
-		}
-		hs_arm(h);
-		hs_send(h);
-		return;
-	}
-	if (error_notify(m)) {
-		cnt.refused++;
-		hs_fail(h);
-		return;
-	}
-	if (!(p = msg_find(m, IKEV2_PL_SA, 0)) || pl_sa_parse(p, &sa_scratch) ||
-	    !answer_ok(&sa_scratch, false) ||
-	    !(p = msg_find(m, IKEV2_PL_KE, 0)) || pl_ke_parse(p, &ke) ||
-	    ke.group != o.group ||
-	    !(p = msg_find(m, IKEV2_PL_NONCE, 0)) || pl_nonce_parse(p, &nr) ||
-	    nr.len > NONCE_MAX || m->raw_len > INIT_MAX ||
-	    !memcmp(m->hdr.spi_r, "\0\0\0\0\0\0\0\0", 8)) {
-		cnt.bad_msgs++;
-		hs_fail(h);
-		return;
-	}
-	memcpy(h->spi_r, m->hdr.spi_r, 8);
-	memcpy(h->nr, nr.data, nr.len);
-	h->nr_len = nr.len;
-	memcpy(h->init_r, m->raw, m->raw_len);
-	h->init_r_len = m->raw_len;
-	if (nat_seen(h, m)) {
-		h->natt = true;
-		cnt.natt++;
-	}
-	err = crypto_dh_derive(our_dh, ke.data, ke.len, &gir);
-	if (!err)
-		err = keymat_v2_skeyseed(algs.prf, h->ni, NONCE_LEN, h->nr,
-					 h->nr_len, gir, &seed);
-	if (!err)
-		err = keymat_v2_ike_derive(&algs, seed, h->ni, NONCE_LEN,
-					   h->nr, h->nr_len, h->spi_i,
-					   h->spi_r, &h->km);
-	secbuf_free(gir);
-	secbuf_free(seed);
-	if (err || hs_send_auth(h)) {
-		cnt.bad_msgs++;
-		hs_fail(h);
-	}
-}
-
-static void on_auth(struct hs *h, const struct msg *m)
-{
-	const struct msg_payload *p;
-	struct pl_auth auth;
-	struct pl_id id;
-
-	if (error_notify(m) == IKEV2_N_AUTHENTICATION_FAILED) {
-		cnt.auth_failed++;
-		hs_fail(h);
-		return;
-	}
-	if (!(p = msg_find(m, IKEV2_PL_IDR, 0)) || pl_id_parse(p, &id) ||
-	    !(p = msg_find(m, IKEV2_PL_AUTH, 0)) || pl_auth_parse(p, &auth) ||
-	    auth.method != IKEV2_AUTH_PSK ||
-	    keymat_v2_psk_verify(algs.prf, (const uint8_t *)o.psk,
-				 strlen(o.psk), h->init_r, h->init_r_len,
-				 h->ni, NONCE_LEN, h->km.sk_pr, id.body,
-				 id.body_len, auth.data, auth.len)) {
-		cnt.auth_failed++;
-		hs_fail(h);
-		return;
-	}
-	if (id.type != IKEV2_ID_KEY_ID || id.len != strlen(o.peer_id) ||
-	    memcmp(id.data, o.peer_id, id.len)) {
-		cnt.auth_failed++;
-		hs_fail(h);
-		return;
-	}
-	if (!(p = msg_find(m, IKEV2_PL_SA, 0)) || pl_sa_parse(p, &sa_scratch) ||
-	    !answer_ok(&sa_scratch, true) ||
-	    !msg_find(m, IKEV2_PL_TSI, 0) || !msg_find(m, IKEV2_PL_TSR, 0)) {
-		cnt.no_child++;
-		hs_fail(h);
-		return;
-	}
-	cnt.completed++;
-	if (o.del)
-		hs_send_delete(h);
-	else
-		hs_free(h);
-}
-
-static void on_datagram(const uint8_t *buf, size_t len)
-{
-	struct msg_sk_keys k;
-	struct hs *h;
-	uint32_t idx;
-
-	if (msg_validate(buf, len, &rx_msg) || rx_msg.hdr.major != 2 ||
-	    !(rx_msg.hdr.flags & IKEV2_FLAG_RESPONSE)) {
-		cnt.bad_msgs++;
-		return;
-	}
-	idx = msg_get32(rx_msg.hdr.spi_i + 4);
-	if (idx >= o.inflight)
-		return;
-	h = &slots[idx];
-	if (h->state == HS_FREE || memcmp(h->spi_i, rx_msg.hdr.spi_i, 8))
-		return;		/* late: a slot given up on */
-	switch (h->state) {
-	case HS_INIT:
-		if (rx_msg.hdr.exchange == IKEV2_EXCH_IKE_SA_INIT &&
-		    rx_msg.hdr.msgid == 0)
-			on_init(h, &rx_msg);
-		return;
-	case HS_AUTH:
-	case HS_DELETE:
-		if (memcmp(h->spi_r, rx_msg.hdr.spi_r, 8) ||
-		    rx_msg.hdr.msgid != (h->state == HS_AUTH ? 1u : 2u))
-			return;
-		keys_of(h, false, &k);
-		if (msg_sk_decrypt(&rx_msg, &k, plain, sizeof(plain),
-				   &rx_inner)) {
-			cnt.bad_msgs++;
-			return;	/* RFC 7296 2.21: drop, wait for another */
-		}
-		if (h->state == HS_AUTH) {
-			on_auth(h, &rx_inner);
-		} else {
-			cnt.deleted++;
-			hs_free(h);
-		}
-		return;
-	default:
-		return;
-	}
-}
-
-static void timers(uint64_t now)
-{
-	for (unsigned int i = 0; i < o.inflight; i++) {
-		struct hs *h = &slots[i];
-
-		if (h->state == HS_FREE || now < h->next_ms)
-			continue;
-		if (h->tries + 1u >= o.tries) {
-			if (h->state == HS_DELETE) {
-				hs_free(h);	/* the IKE SA was counted */
-			} else {
-				cnt.timeouts++;
-				hs_fail(h);
-			}
-			continue;
-		}
-		h->tries++;
-		h->next_ms = now + ((uint64_t)o.rto_ms << h->tries);
-		cnt.retransmits++;
-		hs_send(h);
-	}
 }
 
 /* ---- the responder's CPU time ----------------------------------------- */
@@ -742,108 +143,6 @@ static double self_cpu_s(void)
 	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
-/* ---- DH alone ---------------------------------------------------------- */
-
-/* Domain parameters only, as crypto.c keeps them for ECP groups. */
-static EVP_PKEY *p256_params(void)
-{
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-	OSSL_PARAM params[2];
-	EVP_PKEY *pkey = NULL;
-
-	params[0] = OSSL_PARAM_construct_utf8_string(
-		OSSL_PKEY_PARAM_GROUP_NAME, (char *)(uintptr_t)"P-256", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (!ctx || EVP_PKEY_fromdata_init(ctx) != 1 ||
-	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEY_PARAMETERS,
-			      params) != 1)
-		pkey = NULL;
-	EVP_PKEY_CTX_free(ctx);
-	return pkey;
-}
-
-/*
- * What a responder's DH costs on this core, with OpenSSL EVP directly:
- * a fresh key pair from a cached template, its encoded public value, the
- * peer's value decoded and checked, the derivation.
- */
-static int dh_only(void)
-{
-	bool x = o.group == IKEV2_DH_CURVE25519;
-	EVP_PKEY *tmpl = NULL, *peer = NULL;
-	EVP_PKEY_CTX *kctx = NULL;
-	uint8_t peer_pub[133], *enc = NULL;
-	size_t peer_len, n = 0;
-	double t0, t1;
-
-	if (!x && o.group != IKEV2_DH_ECP256)
-		die("--dh-only: group 19 or 31");
-	if (x) {
-		kctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
-	} else {
-		tmpl = p256_params();
-		kctx = tmpl ? EVP_PKEY_CTX_new_from_pkey(NULL, tmpl, NULL)
-			    : NULL;
-	}
-	if (!kctx || EVP_PKEY_keygen_init(kctx) != 1 ||
-	    EVP_PKEY_keygen(kctx, &peer) != 1)
-		die("--dh-only: no key pair");
-	peer_len = EVP_PKEY_get1_encoded_public_key(peer, &enc);
-	if (!peer_len || peer_len > sizeof(peer_pub))
-		die("--dh-only: no public value");
-	memcpy(peer_pub, enc, peer_len);
-	OPENSSL_free(enc);
-	t0 = now_s();
-	t1 = t0;
-	while (t1 - t0 < o.seconds) {
-		for (int i = 0; i < 64; i++, n++) {
-			EVP_PKEY *k = NULL, *pk;
-			EVP_PKEY_CTX *c, *pc;
-			uint8_t sec[66];
-			size_t sl = sizeof(sec);
-			bool ok;
-
-			if (EVP_PKEY_keygen(kctx, &k) != 1)
-				die("--dh-only: keygen");
-			enc = NULL;
-			ok = EVP_PKEY_get1_encoded_public_key(k, &enc) > 0;
-			OPENSSL_free(enc);
-			if (x) {
-				pk = EVP_PKEY_new_raw_public_key_ex(NULL,
-					"X25519", NULL, peer_pub, peer_len);
-			} else {
-				pk = EVP_PKEY_dup(tmpl);
-				ok = ok && pk &&
-				     EVP_PKEY_set1_encoded_public_key(pk,
-						peer_pub, peer_len) == 1;
-				pc = pk ? EVP_PKEY_CTX_new_from_pkey(NULL, pk,
-								     NULL)
-					: NULL;
-				ok = ok && pc &&
-				     EVP_PKEY_public_check_quick(pc) == 1;
-				EVP_PKEY_CTX_free(pc);
-			}
-			c = EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL);
-			ok = ok && pk && c && EVP_PKEY_derive_init(c) == 1 &&
-			     EVP_PKEY_derive_set_peer_ex(c, pk, 0) == 1 &&
-			     EVP_PKEY_derive(c, sec, &sl) == 1;
-			EVP_PKEY_CTX_free(c);
-			EVP_PKEY_free(pk);
-			EVP_PKEY_free(k);
-			if (!ok)
-				die("--dh-only: derive");
-		}
-		t1 = now_s();
-	}
-	printf("dh_only group=%u ops=%zu seconds=%.3f rate=%.1f us_per_op=%.2f\n",
-	       o.group, n, t1 - t0, (double)n / (t1 - t0),
-	       (t1 - t0) * 1e6 / (double)n);
-	EVP_PKEY_CTX_free(kctx);
-	EVP_PKEY_free(peer);
-	EVP_PKEY_free(tmpl);
-	return 0;
-}
-
 /* ---- main ------------------------------------------------------------- */
 
 static void on_signal(int sig)
@@ -856,21 +155,30 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: ikeload -t ADDR [options]        IKEv2 PSK handshakes against ADDR:500\n"
+"       ikeload -1 -t ADDR -b ADDR -d ... IKEv1 Main Mode + Quick Mode instead\n"
 "       ikeload --dh-only [-g G] [-T S]  a responder's DH work alone, per second\n"
 "  -t, --target ADDR     the responder (IPv4)\n"
 "  -p, --port N          its port (500)\n"
-"  -b, --bind ADDR       our source address\n"
-"  -g, --group 19|31     DH group (19)\n"
+"  -b, --bind ADDR       our source address (IKEv1: that of slot 0)\n"
+"  -1, --ikev1           IKEv1, PSK; slot i is a peer of its own, sending\n"
+"                        from --bind + i (one socket each); needs --delete\n"
+"  -g, --group G         DH group: IKEv2 19|31, IKEv1 14|19 (19)\n"
 "  -e, --enc cbc|gcm     AES-CBC-128 + HMAC-SHA2-256-128, or AES-GCM-16-128 (cbc)\n"
+"                        for the Child SA (IKEv1: cbc only)\n"
 "  -k, --inflight K      handshakes in flight (64)\n"
-"  -s, --sockets N       source ports used (16)\n"
+"  -N, --peers N         IKEv1: peers, from --bind on (--inflight + 64; at\n"
+"                        most 256)\n"
+"  -L, --linger MS       IKEv1: from QM3 to the DELETEs (20)\n"
+"  -s, --sockets N       source ports used (16; not with --ikev1)\n"
 "  -w, --warmup S        seconds before the measurement window (2)\n"
 "  -T, --seconds S       the measurement window (10)\n"
 "  -n, --count N         instead: start N handshakes, then wait for them\n"
-"  -d, --delete          delete each IKE SA once up (INFORMATIONAL)\n"
+"  -d, --delete          delete each IKE SA once up (INFORMATIONAL; IKEv1:\n"
+"                        the IPsec SA, then the ISAKMP SA)\n"
 "  -P, --psk KEY         pre-shared key (bench-secret)\n"
-"  -i, --id KEYID        our ID_KEY_ID (load)\n"
-"  -r, --peer-id KEYID   the responder's ID_KEY_ID, checked (bench)\n"
+"  -i, --id KEYID        our ID_KEY_ID (load; IKEv1: our address)\n"
+"  -r, --peer-id KEYID   the responder's ID_KEY_ID, checked (bench; IKEv1:\n"
+"                        its ID_IPV4_ADDR must be --target)\n"
 "  -R, --rto MS          first retransmit timeout, doubling (1000)\n"
 "  -x, --tries N         sends of a message before giving up (3)\n"
 "  -W, --watch PID       report PID's CPU time over the window\n");
@@ -888,15 +196,20 @@ static void parse_args(int argc, char **argv)
 		{ "id", 1, NULL, 'i' }, { "peer-id", 1, NULL, 'r' },
 		{ "rto", 1, NULL, 'R' }, { "tries", 1, NULL, 'x' },
 		{ "watch", 1, NULL, 'W' }, { "dh-only", 0, NULL, 'D' },
+		{ "ikev1", 0, NULL, '1' }, { "peers", 1, NULL, 'N' },
+		{ "linger", 1, NULL, 'L' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	bool have_target = false;
+	bool have_target = false, have_sock = false, have_ids = false;
+	bool have_v1 = false;
 	int c;
 
 	o.target.sin_family = AF_INET;
 	o.target.sin_port = htons(500);
 	o.bind.sin_family = AF_INET;
-	while ((c = getopt_long(argc, argv, "t:p:b:g:e:k:s:w:T:n:dP:i:r:R:x:W:h",
+	o.version = 2;
+	while ((c = getopt_long(argc, argv,
+				"t:p:b:g:e:k:s:w:T:n:dP:i:r:R:x:W:1N:L:h",
 				lo, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -916,26 +229,74 @@ static void parse_args(int argc, char **argv)
 			o.gcm = !strcmp(optarg, "gcm");
 			break;
 		case 'k': o.inflight = (unsigned int)atoi(optarg); break;
-		case 's': o.nsock = (unsigned int)atoi(optarg); break;
+		case 's':
+			o.nsock = (unsigned int)atoi(optarg);
+			have_sock = true;
+			break;
 		case 'w': o.warmup_s = atof(optarg); break;
 		case 'T': o.seconds = atof(optarg); break;
 		case 'n': o.count = strtoull(optarg, NULL, 10); break;
 		case 'd': o.del = true; break;
 		case 'P': o.psk = optarg; break;
-		case 'i': o.id = optarg; break;
-		case 'r': o.peer_id = optarg; break;
+		case 'i': o.id = optarg; have_ids = true; break;
+		case 'r': o.peer_id = optarg; have_ids = true; break;
 		case 'R': o.rto_ms = (unsigned int)atoi(optarg); break;
 		case 'x': o.tries = (unsigned int)atoi(optarg); break;
 		case 'W': o.watch_pid = atoi(optarg); break;
 		case 'D': o.dh_only = true; break;
+		case '1': o.version = 1; break;
+		case 'N':
+			o.nslots = (unsigned int)atoi(optarg);
+			have_v1 = true;
+			break;
+		case 'L':
+			o.linger_ms = (unsigned int)atoi(optarg);
+			have_v1 = true;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
 	}
-	if (o.group != IKEV2_DH_ECP256 && o.group != IKEV2_DH_CURVE25519)
-		die("--group: 19 or 31");
-	if (o.dh_only)
+	if (o.dh_only) {
+		if (o.group != IKEV2_DH_ECP256 &&
+		    o.group != IKEV2_DH_CURVE25519 &&
+		    o.group != IKEV2_DH_MODP2048)
+			die("--dh-only --group: 14, 19 or 31");
 		return;
+	}
+	if (o.version == 1) {
+		if (o.group != IKEV2_DH_ECP256 && o.group != IKEV2_DH_MODP2048)
+			die("--ikev1 --group: 14 or 19");
+		if (o.gcm)
+			die("--ikev1: --enc cbc only");
+		if (have_sock)
+			die("--ikev1: no --sockets, each slot has its own");
+		if (have_ids)
+			die("--ikev1: IDs are addresses: no --id, --peer-id");
+		/*
+		 * A peer's next Main Mode, its last ISAKMP SA still up, would
+		 * be a phase 1 rekey to the responder, not a new peer.
+		 */
+		if (!o.del)
+			die("--ikev1 needs --delete");
+		if (!o.bind.sin_addr.s_addr)
+			die("--ikev1 needs --bind, the address of slot 0");
+		if (!o.nslots)
+			o.nslots = o.inflight + 64;
+		if (!o.inflight || o.inflight > o.nslots ||
+		    o.nslots > MAX_SOCKETS)
+			die("--ikev1: 1 <= --inflight <= --peers <= 256");
+		o.nsock = o.nslots;
+		o.addr_per_sock = true;
+		ops = &load_v1;
+	} else if (have_v1) {
+		die("--peers and --linger are for --ikev1");
+	} else if (o.group != IKEV2_DH_ECP256 &&
+		   o.group != IKEV2_DH_CURVE25519) {
+		die("--group: 19 or 31");
+	} else {
+		o.nslots = o.inflight;
+	}
 	if (!have_target)
 		die("--target is required");
 	if (!o.inflight || o.inflight > MAX_INFLIGHT)
@@ -944,7 +305,7 @@ static void parse_args(int argc, char **argv)
 		die("--sockets: 1 to 256");
 	if (!o.tries || o.tries > 8 || !o.rto_ms)
 		die("--tries: 1 to 8, --rto above 0");
-	if (strlen(o.id) > sizeof(id_body) - 4 || !*o.id || !*o.psk)
+	if (strlen(o.id) > ID_MAX || !*o.id || !*o.psk)
 		die("--id: 1 to 64 bytes; --psk not empty");
 }
 
@@ -967,36 +328,19 @@ static int udp_socket(const struct sockaddr_in *local,
 
 static void setup(void)
 {
-	algs.prf = IKEV2_PRF_HMAC_SHA2_256;
-	algs.encr = enc_id();
-	algs.encr_bits = 128;
-	algs.integ = o.gcm ? IKEV2_INTEG_NONE : IKEV2_INTEG_HMAC_SHA2_256_128;
-	our_dh = crypto_dh_new(o.group);
-	if (!our_dh ||
-	    crypto_dh_public(our_dh, our_pub, crypto_dh_pub_len(o.group)))
-		die("no DH key pair");
-	/* ID' (RFC 7296 2.15): ID Type, three reserved bytes, the data. */
-	memset(id_body, 0, 4);
-	id_body[0] = IKEV2_ID_KEY_ID;
-	id_body_len = 4 + strlen(o.id);
-	memcpy(id_body + 4, o.id, strlen(o.id));
-	slots = calloc(o.inflight, sizeof(*slots));
-	if (!slots)
-		die("out of memory");
-	for (unsigned int i = 0; i < o.inflight; i++) {
-		if (crypto_encr_lookup(algs.encr, 128, &slots[i].encr))
-			die("cipher not supported");
-	}
 	for (unsigned int i = 0; i < o.nsock; i++) {
-		struct sockaddr_in natt = o.target;
+		struct sockaddr_in natt = o.target, local = o.bind;
 		socklen_t alen = sizeof(sock_addr[i]);
 
-		socks[i] = udp_socket(&o.bind, &o.target);
+		if (o.addr_per_sock)
+			local.sin_addr.s_addr =
+				htonl(ntohl(o.bind.sin_addr.s_addr) + i);
+		socks[i] = udp_socket(&local, &o.target);
 		if (getsockname(socks[i], (struct sockaddr *)&sock_addr[i],
 				&alen))
 			die("getsockname");
 		natt.sin_port = htons(4500);
-		socks_natt[i] = udp_socket(&o.bind, &natt);
+		socks_natt[i] = udp_socket(&local, &natt);
 	}
 }
 
@@ -1016,6 +360,7 @@ int main(int argc, char **argv)
 	if (o.dh_only)
 		return dh_only();
 	setup();
+	ops->setup();
 	ep = epoll_create1(0);
 	if (ep < 0)
 		die("epoll");
@@ -1038,6 +383,7 @@ int main(int argc, char **argv)
 	}
 	while (!stop_now) {
 		double t = now_s();
+		unsigned int active;
 		bool busy = false;
 		int n;
 
@@ -1057,14 +403,17 @@ int main(int argc, char **argv)
 			g1 = self_cpu_s();
 			break;
 		}
-		for (unsigned int i = 0; i < o.inflight; i++) {
-			if (slots[i].state != HS_FREE) {
+		active = ops->active();
+		for (unsigned int i = 0; i < o.nslots; i++) {
+			if (ops->busy(i)) {
 				busy = true;
 				continue;
 			}
-			if (o.count && started >= o.count)
+			if (active >= o.inflight ||
+			    (o.count && started >= o.count))
 				continue;
-			hs_start(&slots[i], i);
+			ops->start(i);
+			active++;
 			started++;
 			busy = true;
 		}
@@ -1081,12 +430,12 @@ int main(int argc, char **argv)
 
 			while ((len = recv(fd, rxbuf, sizeof(rxbuf), 0)) > 0) {
 				if (!natt)
-					on_datagram(rxbuf, (size_t)len);
+					ops->input(rxbuf, (size_t)len);
 				else if (len > 4 && !msg_get32(rxbuf))
-					on_datagram(rxbuf + 4, (size_t)len - 4);
+					ops->input(rxbuf + 4, (size_t)len - 4);
 			}
 		}
-		timers(now_ms());
+		ops->timers(now_ms());
 	}
 	if (o.count) {
 		c1 = cnt;
@@ -1100,13 +449,15 @@ int main(int argc, char **argv)
 		uint64_t done = c1.completed - c0.completed;
 		double wall = t1 - t0, rcpu = r1 - r0;
 
-		printf("ikeload group=%u enc=%s inflight=%u sockets=%u delete=%d"
+		printf("ikeload ike=%u group=%u enc=%s inflight=%u sockets=%u"
+		       " slots=%u linger=%u delete=%d"
 		       " window=%.3f started=%llu completed=%llu failed=%llu"
 		       " timeouts=%llu auth_failed=%llu no_child=%llu"
 		       " refused=%llu retransmits=%llu cookies=%llu"
 		       " deleted=%llu bad=%llu natt=%llu rate=%.1f"
-		       " gen_cpu=%.3f\n",
-		       o.group, o.gcm ? "gcm" : "cbc", o.inflight, o.nsock,
+		       " gen_cpu=%.3f all_completed=%llu all_failed=%llu\n",
+		       o.version, o.group, o.gcm ? "gcm" : "cbc", o.inflight,
+		       o.nsock, o.nslots, o.version == 1 ? o.linger_ms : 0,
 		       o.del, wall,
 		       (unsigned long long)(c1.started - c0.started),
 		       (unsigned long long)done,
@@ -1120,16 +471,15 @@ int main(int argc, char **argv)
 		       (unsigned long long)(c1.deleted - c0.deleted),
 		       (unsigned long long)(c1.bad_msgs - c0.bad_msgs),
 		       (unsigned long long)(c1.natt - c0.natt),
-		       (double)done / wall, g1 - g0);
+		       (double)done / wall, g1 - g0,
+		       (unsigned long long)cnt.completed,
+		       (unsigned long long)cnt.failed);
 		if (r0 >= 0 && r1 >= 0)
 			printf("responder pid=%d cpu=%.3f per_cpu_s=%.1f\n",
 			       o.watch_pid, rcpu,
 			       rcpu > 0 ? (double)done / rcpu : 0.0);
 	}
-	for (unsigned int i = 0; i < o.inflight; i++)
-		keymat_v2_ike_free(&slots[i].km);
-	free(slots);
-	crypto_dh_free(our_dh);
+	ops->cleanup();
 	crypto_cleanup();
 	return 0;
 }
