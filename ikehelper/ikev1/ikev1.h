@@ -31,6 +31,7 @@
 #define V1_NONCE_LEN	32		/* ours: at least the PRF's key */
 #define V1_DELETE_GRACE	5		/* s before a rekeyed IPsec SA goes */
 #define V1_OUT_DELAY_MS	1500		/* a rekey's new outbound SA: after QM3 */
+#define V1_COMMIT_WAIT	10		/* s for CONNECTED after the commit bit */
 #define V1_QM_TIMEOUT	30		/* s a Quick Mode may take */
 #define V1_DPD_RETRIES	5		/* R-U-THERE sent before a peer is dead */
 

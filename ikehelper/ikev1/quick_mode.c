@@ -11,7 +11,8 @@
  * The responder installs its inbound SA when it sends QM2 (the initiator
  * may send at once) and its outbound one on QM3; it resends QM2 until
  * QM3 comes.  The initiator installs both on QM2, unless the responder
- * set the commit bit: then its outbound SA waits for CONNECTED.  The
+ * set the commit bit: then its outbound SA waits for CONNECTED (for
+ * V1_COMMIT_WAIT seconds at most, should the notify be lost).  The
  * lower lifetime wins, as IOS does: a responder with a lower one says so
  * in RESPONDER-LIFETIME.  A rekey makes a new pair and deletes the old
  * one V1_DELETE_GRACE seconds later, so no packet in flight is lost.
@@ -662,6 +663,9 @@ static void v1_qm_i2(struct ike_engine *e, struct ike_sa *sa, struct v1_qm *qm,
 	}
 	if (!commit && replacing)
 		c->half_deadline_ms = e->now_ms + V1_OUT_DELAY_MS;
+	/* A lost CONNECTED must not leave the tunnel without a way out. */
+	if (commit)
+		c->half_deadline_ms = e->now_ms + 1000ull * V1_COMMIT_WAIT;
 	if (replacing)
 		v1_child_replaced(e, old);
 	v1_hdr(sa, IKEV1_EXCH_QUICK, IKEV1_FLAG_ENCRYPTION, qm->msgid, &h);

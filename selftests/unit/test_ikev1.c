@@ -277,6 +277,38 @@ static void test_p1_lifetime(void)
 	   "phase 1 lifetime: one ISAKMP SA and one pair after it, nothing lost");
 }
 
+/*
+ * The commit bit (RFC 2408 3.1, RFC 2409 5.5): B's QM2 arrives with it
+ * set, so A's outbound SA waits for B's CONNECTED.  The flag is in the
+ * header, which no HASH covers: set here on the way, B never sends the
+ * notify, and A's outbound SA goes in after V1_COMMIT_WAIT all the same.
+ */
+static void test_commit(void)
+{
+	bool flagged = false;
+
+	if (!ok(v1_world(&plain, &plain), "commit bit: configs load"))
+		return;
+	ike_engine_initiate(W.s[0].e, "ikevti0", W.now);
+	while (W.nq) {
+		struct dgram *d = W.q[0];
+		struct msg_hdr h;
+
+		if (d->to == 0 && !msg_hdr_parse(d->buf, d->len, &h) &&
+		    h.exchange == IKEV1_EXCH_QUICK) {
+			d->buf[19] |= IKEV1_FLAG_COMMIT;
+			flagged = true;
+		}
+		deliver_one();
+	}
+	ok(flagged && up(), "commit bit: B's QM2 carries it, phase 1 up");
+	ok(W.s[0].fb.n == 1 && fb_count(&W.s[0].fb, IKEVTI_DIR_IN) == 1 &&
+	   W.s[1].fb.n == 2,
+	   "commit bit: A has its inbound SA only, waiting for CONNECTED");
+	run_until(W.now + 11000);
+	ok(one_pair(), "commit bit: no CONNECTED in 10 s: A's outbound SA goes in");
+}
+
 static void test_delete(void)
 {
 	if (!ok(v1_world(&plain, &plain), "delete: configs load") ||
@@ -583,6 +615,7 @@ int main(void)
 	test_legacy();
 	test_rekey();
 	test_p1_lifetime();
+	test_commit();
 	test_delete();
 	test_dpd();
 	test_crossed();
