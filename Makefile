@@ -22,7 +22,7 @@ KVERS ?= 6.1 6.12
 
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/*/*.h uapi/linux/*.h)
 
-.PHONY: all module user lib ikehelper tools ikeload selftest-progs deps check unit demo bench \
+.PHONY: all module user lib ikehelper tools ikeload selftest-progs deps check check-debug unit demo bench \
 	bench-ike install install-module install-user clean help lint print-kdir
 
 all: module user
@@ -62,7 +62,7 @@ selftest-progs:
 	$(MAKE) -C selftests all
 
 deps:
-	@tools/install-deps $(if $(filter 6.12,$(KVERS)),--with-6.12)
+	@tools/install-deps $(if $(filter 6.12,$(KVERS)),--with-6.12) --with-debug
 
 unit: user
 	$(MAKE) -C selftests/unit run
@@ -73,6 +73,19 @@ check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
 	@selftests/drivers/check $(KVERS)
+
+# The kselftests on the debug kernel (KASAN, UBSAN, lockdep, kmemleak,
+# KFENCE, debug objects), built once per machine from Debian's
+# linux-source (selftests/vm/kernel/build): a clean kernel log and no
+# leak, or it fails.  DEBUG_KVERS=6.1 adds (or picks) the 6.1 source.
+DEBUG_KVERS ?= 6.12
+check-debug:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory user
+	@rc=0; for k in $(DEBUG_KVERS); do \
+		echo "=== kselftests on the $$k debug kernel"; \
+		selftests/vm/run --kernel debug --kver $$k --timeout 7200 || rc=1; \
+	done; exit $$rc
 
 # The IKE handshake bench runs on the host (namespaces), then the
 # datapath bench in a VM; a skipped IKE bench (exit 4) does not fail it.
@@ -125,6 +138,7 @@ help:
 	@echo "make            build ikevti.ko (KDIR=...) and the user-space tools"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make check      host unit tests, then the selftests in a VM per kernel ($(KVERS))"
+	@echo "make check-debug  the selftests on a KASAN/lockdep/kmemleak kernel ($(DEBUG_KVERS)), built once"
 	@echo "make demo       boot a VM and show an ikevti device"
 	@echo "make bench      make bench-ike, then ikevti against XFRM and WireGuard in a VM"
 	@echo "make bench-ike  IKEv2 and IKEv1 handshakes/s, bytes per IKE SA, ikehelper vs charon (host)"
