@@ -168,7 +168,7 @@ finish() {
 
 # The kernel log patterns that mean a kernel bug; the VM runner uses the
 # same list for the whole run.
-IKEVTI_KMSG_BAD='BUG:|WARNING:|Oops|general protection|KASAN|refcount_t|unreferenced object|list_add corruption|list_del corruption|RCU stall|rcu: INFO: .* detected stalls|Kernel panic'
+IKEVTI_KMSG_BAD='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|refcount_t|unreferenced object|list_add corruption|list_add double add|list_del corruption|RCU stall|rcu: INFO: .* detected stalls|Kernel panic'
 
 # kmsg_mark / kmsg_check DESC: the kernel log lines added in between must
 # show none of the patterns above.
